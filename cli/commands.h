@@ -1,0 +1,21 @@
+// Subcommand registration. Each <name>_cmd.cpp defines one register_*_command(); main.cpp and the
+// in-process CLI tests call them all through register_all_commands().
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace ferkit::cli {
+
+void register_data_command(CLI::App& app);
+
+// Registers every subcommand on app (the order is the order of `ferkit --help`).
+void register_all_commands(CLI::App& app);
+
+// Runs the ferkit CLI in-process: parses args (without argv[0]), runs the command, turns
+// ferkit::Error and other exceptions into one line on stderr. Returns the exit status.
+int run(const std::vector<std::string>& args);
+
+}  // namespace ferkit::cli
