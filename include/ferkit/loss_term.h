@@ -11,6 +11,8 @@
 // Adding a term = one file under src/ferkit/losses/ + one registration line in loss_registry.cpp.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -64,12 +66,21 @@ class CompositeLoss {
   std::vector<std::shared_ptr<LossTerm>> terms_;
 };
 
+// What terms may need to know about the training set when they are built.
+struct LossSetup {
+  std::array<int64_t, 8> class_counts{};  // hard-label counts of the training set
+  int num_epochs = 1;
+  int feature_dim = 256;
+  int num_teachers = 0;                   // teacher logit sets the trainer will provide
+};
+
 // Factory: a term built from its recipe table ({"name": "kd", "weight": 0.5, "temperature": 4, ...}).
 // Unknown keys are errors that suggest the nearest field.
-using LossFactory = std::function<std::shared_ptr<LossTerm>(const nlohmann::json& table, const std::string& where)>;
-void register_loss(const std::string& name, LossFactory factory);
+using LossFactory = std::function<std::shared_ptr<LossTerm>(const nlohmann::json& table, const std::string& where,
+                                                            const LossSetup& setup)>;
 std::vector<std::string> loss_names();
-// Builds the loss from an array of tables (each with a "name"); an empty array is an error.
-CompositeLoss build_loss(const nlohmann::json& tables, const std::string& where = "loss");
+// Builds the loss from an array of tables (each with a "name" from loss_names()); the registry is
+// the table in src/ferkit/losses/loss_registry.cpp. An empty array is an error.
+CompositeLoss build_loss(const nlohmann::json& tables, const LossSetup& setup, const std::string& where = "loss");
 
 }  // namespace ferkit
