@@ -9,6 +9,7 @@ namespace ferkit::cli {
 void register_all_commands(CLI::App& app) {
   register_data_command(app);
   register_train_command(app);
+  register_eval_command(app);
 }
 
 int run(const std::vector<std::string>& args) {
