@@ -1,4 +1,5 @@
 // ferkit eval --model CKPT --data PATH --format FORMAT --out DIR   |   ferkit eval --seeds DIR...
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 
