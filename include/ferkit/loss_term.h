@@ -72,6 +72,8 @@ struct LossSetup {
   int num_epochs = 1;
   int feature_dim = 256;
   int num_teachers = 0;                   // teacher logit sets the trainer will provide
+  std::string head = "linear";            // the student's classifier head (linear | cosine)
+  double cosine_scale = 30.0;             // s of a cosine head
 };
 
 // Factory: a term built from its recipe table ({"name": "kd", "weight": 0.5, "temperature": 4, ...}).

@@ -59,4 +59,11 @@ torch::Tensor fuse_teacher_probs(const torch::Tensor& teacher_logits, const std:
 torch::Tensor fuse_teacher_probs_by_class(const torch::Tensor& teacher_logits, const torch::Tensor& class_weights,
                                           const torch::Tensor& labels, double temperature);
 
+// ArcFace: from cosine-head logits s cos(theta), the logits s cos(theta_y + m) for the true class
+// and s cos(theta_k) for the others.
+torch::Tensor arcface_logits(const torch::Tensor& cosine_logits, const torch::Tensor& labels, double scale, double margin);
+// The margin at a training position (in epochs): 0 during warm-up, then linear from 0 at start to m
+// at end.
+double arcface_margin_at(double progress_epochs, double margin, double warmup_epochs, double start, double end);
+
 }  // namespace ferkit

@@ -11,6 +11,7 @@ namespace {
 
 const std::map<std::string, LossFactory>& registry() {
   static const std::map<std::string, LossFactory> table = {
+      {"arcface", make_arcface_term},
       {"ce", make_cross_entropy_term},
       {"focal", make_focal_term},
       {"kd", make_kd_term},

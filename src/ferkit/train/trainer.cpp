@@ -164,6 +164,8 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
   setup.num_epochs = o.epochs;
   setup.feature_dim = o.model.feature_dim;
   setup.num_teachers = static_cast<int>(recipe.teachers.size());
+  setup.head = o.model.head;
+  setup.cosine_scale = o.model.cosine_scale;
   CompositeLoss loss = build_loss(recipe.loss, setup, "loss");
   TeacherSet teachers(recipe.teachers, o.model, train_id);
   FERKIT_CHECK(!loss.needs_votes() || !train.samples.front().votes.empty(),
