@@ -8,7 +8,7 @@
 //   cv::Mat img = ferkit::load_image(d, d.samples[0], /*grayscale=*/true);
 //
 // Nothing is dropped silently: every item a reader skips is counted in Dataset::dropped under the
-// reason it was skipped.
+// reason it was skipped (and, when it names an image file, listed in Dataset::skipped_paths).
 #pragma once
 
 #include <array>
@@ -74,12 +74,17 @@ struct Dataset {
   ImageStore memory;
   // reason -> number of source items dropped for it (never silently)
   std::map<std::string, int64_t> dropped;
+  // Image paths (relative to root) that a label file referenced but that did not become samples:
+  // rows dropped by a label rule and rows of splits that were not asked for. The integrity check
+  // uses them so that "images without labels" lists only files no label row mentions.
+  std::vector<std::string> skipped_paths;
 
   std::array<int64_t, kNumClasses> class_counts() const;
   // Which canonical classes occur among the hard labels (for present-only metrics).
   std::array<bool, kNumClasses> present() const;
   int64_t total_dropped() const;
-  // Keeps only the samples of one split (kUnspecified keeps all).
+  // Keeps only the samples of one split (kUnspecified keeps all); the image paths of the others
+  // are added to skipped_paths.
   Dataset subset(Split split) const;
 };
 

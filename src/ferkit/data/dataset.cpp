@@ -53,6 +53,9 @@ Dataset Dataset::subset(Split split) const {
   d.root = root;
   d.memory = memory;
   d.dropped = dropped;
+  d.skipped_paths = skipped_paths;
+  for (const auto& s : samples)
+    if (split != Split::kUnspecified && s.split != split && s.image.memory_index < 0) d.skipped_paths.push_back(s.image.path);
   for (const auto& s : samples)
     if (split == Split::kUnspecified || s.split == split) d.samples.push_back(s);
   return d;

@@ -53,6 +53,7 @@ void read_folder(const ReadOptions& o, const FerplusFolder& f, FerplusLabelMode 
     Sample s;
     if (!ferplus_votes_to_target(votes, mode, s.target)) {
       ++d.dropped[reason];
+      d.skipped_paths.push_back(std::string(f.name) + "/" + row[0]);
       continue;
     }
     Box box = parse_box(row[1], where);

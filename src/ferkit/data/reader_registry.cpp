@@ -12,6 +12,13 @@ using ReaderFn = std::function<Dataset(const ReadOptions&)>;
 const std::map<std::string, ReaderFn>& registry() {
   static const std::map<std::string, ReaderFn> r = {
       {"ferplus", read_ferplus},
+      {"ferplus-original", read_ferplus_original},
+      {"fer2013", read_fer2013},
+      {"npz", read_npz_dataset},
+      {"folder", read_image_folder},
+      {"affectnet", read_affectnet},
+      {"affectnet-mini", read_affectnet_mini},
+      {"rafdb", read_rafdb},
   };
   return r;
 }
