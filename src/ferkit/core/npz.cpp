@@ -128,6 +128,7 @@ NpzArchive read_npz(const std::filesystem::path& file) {
 }
 
 void write_npz(const std::filesystem::path& file, const NpzArchive& arrays) {
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
   auto tmp = file;
   tmp += ".tmp";
   std::filesystem::remove(tmp);
