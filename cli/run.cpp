@@ -10,6 +10,7 @@ void register_all_commands(CLI::App& app) {
   register_data_command(app);
   register_train_command(app);
   register_eval_command(app);
+  register_eeg_command(app);
 }
 
 int run(const std::vector<std::string>& args) {
