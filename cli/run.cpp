@@ -11,6 +11,8 @@ void register_all_commands(CLI::App& app) {
   register_train_command(app);
   register_eval_command(app);
   register_eeg_command(app);
+  register_live_command(app);
+  register_score_command(app);
 }
 
 int run(const std::vector<std::string>& args) {
