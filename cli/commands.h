@@ -10,6 +10,7 @@
 namespace ferkit::cli {
 
 void register_data_command(CLI::App& app);
+void register_models_command(CLI::App& app);
 
 // Registers every subcommand on app (the order is the order of `ferkit --help`).
 void register_all_commands(CLI::App& app);

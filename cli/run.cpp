@@ -8,6 +8,7 @@ namespace ferkit::cli {
 
 void register_all_commands(CLI::App& app) {
   register_data_command(app);
+  register_models_command(app);
 }
 
 int run(const std::vector<std::string>& args) {
