@@ -64,5 +64,8 @@ using ClassifierFactory = std::function<std::unique_ptr<Classifier>(const std::f
 void register_classifier_backend(const std::string& name, ClassifierFactory factory);
 std::vector<std::string> classifier_backends();
 std::unique_ptr<Classifier> open_classifier(const std::filesystem::path& model, const std::string& backend = "auto");
+// Registers the backends built into the library ("libtorch", ...): an explicit table in
+// src/ferkit/backends/builtin_backends.cpp. open_classifier and classifier_backends call it once.
+void register_builtin_classifier_backends();
 
 }  // namespace ferkit

@@ -20,6 +20,10 @@ std::mutex& backends_mutex() {
   static std::mutex m;
   return m;
 }
+void ensure_builtin_backends() {
+  static std::once_flag once;
+  std::call_once(once, register_builtin_classifier_backends);
+}
 }  // namespace
 
 ClassScores scores_from_logits(const ClassLogits& logits, double temperature, const std::vector<double>& class_temperatures) {
@@ -74,6 +78,7 @@ void register_classifier_backend(const std::string& name, ClassifierFactory fact
 }
 
 std::vector<std::string> classifier_backends() {
+  ensure_builtin_backends();
   std::lock_guard<std::mutex> lock(backends_mutex());
   std::vector<std::string> names;
   for (const auto& kv : backends()) names.push_back(kv.first);
@@ -81,6 +86,7 @@ std::vector<std::string> classifier_backends() {
 }
 
 std::unique_ptr<Classifier> open_classifier(const std::filesystem::path& model, const std::string& backend) {
+  ensure_builtin_backends();
   std::string name = backend;
   if (name == "auto") name = model.extension() == ".onnx" ? "opencv" : "libtorch";
   ClassifierFactory f;
