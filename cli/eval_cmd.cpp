@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "ferkit/error.h"
 #include "ferkit/model_evaluation.h"
 #include "ferkit/run_dir.h"
 
@@ -70,7 +71,7 @@ void register_eval_command(CLI::App& app) {
       std::cout << agg.dump(2) << "\n";
       return;
     }
-    if (model->empty() || data->empty()) throw Error("ferkit eval", "--model and --data (or --seeds DIR...)", "");
+    if (model->empty() || data->empty()) throw ferkit::Error("ferkit eval", "--model and --data (or --seeds DIR...)", "");
     EvalOptions opts = *o;
     opts.model = *model;
     opts.data.path = *data;
