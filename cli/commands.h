@@ -12,6 +12,9 @@ namespace ferkit::cli {
 void register_data_command(CLI::App& app);
 void register_train_command(CLI::App& app);
 void register_eval_command(CLI::App& app);
+void register_calibrate_command(CLI::App& app);
+void register_teacher_command(CLI::App& app);
+void register_ablate_command(CLI::App& app);
 void register_eeg_command(CLI::App& app);
 void register_live_command(CLI::App& app);
 void register_score_command(CLI::App& app);

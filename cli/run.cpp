@@ -10,6 +10,9 @@ void register_all_commands(CLI::App& app) {
   register_data_command(app);
   register_train_command(app);
   register_eval_command(app);
+  register_calibrate_command(app);
+  register_teacher_command(app);
+  register_ablate_command(app);
   register_eeg_command(app);
   register_live_command(app);
   register_score_command(app);
