@@ -117,8 +117,8 @@ class ReportBuilder {
       skip("metrics", "No metrics.json or predictions.csv in the run directory (the final evaluation has not run).");
       return m;
     }
-    const json& a = m["8way"];
-    const json& p = m["present_only"];
+    json a = m.value("8way", json::object());  // copies: a run may lack an entry (printed n/a)
+    json p = m.value("present_only", json::object());
     const auto [ci_name, ci] = interval_block(m);
     page_.paragraph("n = " + m["n"].dump() + " samples; model " + m.value("model", std::string("?")) +
                     (ci_name.empty() ? "" : "; intervals: " + ci_name + " stratified bootstrap percentiles") + ".");
@@ -198,16 +198,17 @@ class ReportBuilder {
     }
     page_.note("No predictions.csv: pictures from metrics.json (no present-only confusion, no coverage-risk curve).");
     report_.skipped.push_back("coverage-risk: no predictions.csv");
-    const json& a = metrics["8way"];
+    const json& a = metrics.at("8way");
     ConfusionMatrix cm = a.at("confusion").get<ConfusionMatrix>();
     std::vector<std::string> names(class_names().begin(), class_names().end());
     confusion_pair(cm, names, "confusion_8way", "8-way");
     per_class_picture(class_reports(cm));
     std::vector<ReliabilityBin> bins;
-    for (const auto& b : metrics["calibration"].value("reliability", json::array()))
-      bins.push_back({b["lo"].get<double>(), b["hi"].get<double>(), b["count"].get<int64_t>(), b["confidence"].get<double>(),
-                      b["accuracy"].get<double>()});
-    if (!bins.empty()) reliability_picture(bins, metrics["calibration"].value("ece", 0.0));
+    const json calibration = metrics.value("calibration", json::object());
+    for (const auto& b : calibration.value("reliability", json::array()))
+      bins.push_back({b.at("lo").get<double>(), b.at("hi").get<double>(), b.at("count").get<int64_t>(),
+                      b.at("confidence").get<double>(), b.at("accuracy").get<double>()});
+    if (!bins.empty()) reliability_picture(bins, calibration.value("ece", 0.0));
   }
 
   void per_class_picture(const std::vector<ClassReport>& per_class) {
