@@ -24,6 +24,7 @@ void register_report_command(CLI::App& app);
 void register_tables_command(CLI::App& app);
 void register_artifacts_command(CLI::App& app);
 void register_doctor_command(CLI::App& app);
+void register_robust_command(CLI::App& app);
 
 // Registers every subcommand on app (the order is the order of `ferkit --help`).
 void register_all_commands(CLI::App& app);

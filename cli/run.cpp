@@ -33,6 +33,7 @@ void register_all_commands(CLI::App& app) {
   register_tables_command(app);
   register_artifacts_command(app);
   register_doctor_command(app);
+  register_robust_command(app);
 }
 
 int run(const std::vector<std::string>& args) {
