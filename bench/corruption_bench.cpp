@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "ferkit/build_paths.h"
 #include "ferkit/corruptions.h"
 
 namespace {

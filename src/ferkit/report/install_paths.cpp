@@ -1,6 +1,8 @@
 // Paths of the files a fresh checkout uses (ferkit/report/install_paths.h).
 #include "ferkit/report/install_paths.h"
 
+#include "ferkit/build_paths.h"
+
 #include <cstdlib>
 
 namespace ferkit {
