@@ -27,6 +27,21 @@ std::string escape(const std::string& text) {
   return out;
 }
 
+std::string escape_text(const std::string& text) {
+  // Element content only needs &, < and > escaped; quotes stay readable (and searchable) in <pre>.
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
 std::string base64(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
@@ -72,7 +87,7 @@ void Page::image(const std::filesystem::path& png, const std::string& caption) {
   ++images_;
 }
 
-void Page::preformatted(const std::string& text) { body_ += "<pre>" + escape(text) + "</pre>\n"; }
+void Page::preformatted(const std::string& text) { body_ += "<pre>" + escape_text(text) + "</pre>\n"; }
 
 std::string Page::str() const {
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape(title_) +

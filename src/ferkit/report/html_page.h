@@ -16,6 +16,8 @@ namespace ferkit::html {
 
 // &, <, >, " and ' escaped.
 std::string escape(const std::string& text);
+// &, < and > escaped: for element content such as <pre>.
+std::string escape_text(const std::string& text);
 // Standard base64 (RFC 4648, with padding) of bytes, via OpenSSL.
 std::string base64(const std::string& bytes);
 // "data:image/png;base64,..." of a PNG file (ferkit::Error naming it when unreadable).

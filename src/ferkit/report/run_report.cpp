@@ -297,7 +297,8 @@ class ReportBuilder {
         std::vector<std::string> row{split, d.value("count", json(0)).dump()};
         for (const auto& n : class_names()) row.push_back(d.contains("class_counts") ? d["class_counts"].value(n, json(0)).dump() : "?");
         rows.push_back(row);
-        for (const auto& [why, count] : d.value("dropped", json::object()).items())
+        const json dropped_reasons = d.value("dropped", json::object());  // items() must not outlive it
+        for (const auto& [why, count] : dropped_reasons.items())
           dropped.push_back(split + ": dropped " + count.dump() + " (" + why + ")");
       }
       page_.table(header, rows);
