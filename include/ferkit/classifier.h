@@ -41,6 +41,9 @@ struct ClassifierInfo {
   std::vector<double> class_temperatures;  // per-class temperatures (empty = unused)
   std::vector<double> abstain_thresholds;  // per-class confidence thresholds (empty = none)
   std::array<bool, kNumClasses> supported{};  // classes the model can output (false: absent class)
+  // The training pipeline applied CLAHE to the faces: the live enhancement stage follows this by
+  // default, so a model sees at deployment what it saw in training (train/serve skew otherwise).
+  bool trained_with_clahe = false;
 };
 
 class Classifier {

@@ -116,6 +116,22 @@ TEST(LivePipeline, AFaceThatVanishesGoesUnknownThenItsTrackEnds) {
   EXPECT_EQ(clf.batch_sizes, (std::vector<int>{1, 1}));  // frames 0 and 1 (flow-carried, not yet missed)
 }
 
+TEST(LivePipeline, EnhancementFollowsHowTheModelWasTrained) {
+  // CLAHE on faces the model never saw with CLAHE is a train/serve skew: by default the stage runs
+  // only for a model trained with it; follow_model = false or enabled = false override that.
+  LivePipelineOptions o;
+  o.align.enabled = false;
+  test::MeanIntensityClassifier plain;
+  EXPECT_FALSE(LivePipeline(o, plain).options().enhance.enabled);
+  test::MeanIntensityClassifier with_clahe;
+  with_clahe.info_.trained_with_clahe = true;
+  EXPECT_TRUE(LivePipeline(o, with_clahe).options().enhance.enabled);
+  o.enhance.follow_model = false;
+  EXPECT_TRUE(LivePipeline(o, plain).options().enhance.enabled);
+  o.enhance.enabled = false;
+  EXPECT_FALSE(LivePipeline(o, with_clahe).options().enhance.enabled);
+}
+
 TEST(LivePipeline, NoFaceAtAllIsNotAnError) {
   LivePipelineOptions o;
   o.align.enabled = false;

@@ -33,6 +33,7 @@ TEST(DefaultModel, LoadsFromItsSidecarCalibratedAndCompact) {
   EXPECT_EQ(info.class_names, std::vector<std::string>(class_names().begin(), class_names().end()));
   EXPECT_DOUBLE_EQ(info.temperature, sidecar["temperature"].get<double>());
   EXPECT_NE(info.temperature, 1.0) << "the default is shipped calibrated (ferkit calibrate)";
+  EXPECT_EQ(info.trained_with_clahe, sidecar["config"]["augment"]["clahe"].get<bool>());
   EXPECT_FALSE(sidecar["dataset_fingerprint"].get<std::string>().empty());
 }
 

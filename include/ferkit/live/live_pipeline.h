@@ -44,9 +44,13 @@ namespace ferkit {
 
 struct EnhanceStageOptions {
   bool enabled = true;      // run the enhancement stage at all
+  // Run it only when the model was trained with CLAHE (ClassifierInfo::trained_with_clahe): on
+  // FERPlus valid, CLAHE on a model trained without it costs the default model 8 points.
+  bool follow_model = true;
   EnhancerOptions enhancer; // blur and CLAHE parameters
   template <class V> void visit(V& v) {
     v("enabled", enabled, "run the enhancement stage");
+    v("follow_model", follow_model, "run it only when the model was trained with CLAHE (its sidecar says)");
     v("blur_sigma", enhancer.blur_sigma, "Gaussian blur sigma in pixels (0 = no blur)");
     v("clahe", enhancer.clahe, "apply CLAHE after the blur");
     v("clahe_clip", enhancer.clahe_clip, "CLAHE clip limit");

@@ -88,6 +88,7 @@ struct LiveSummary {
   int64_t skipped_images = 0;      // undecodable folder images
   int64_t small_faces_dropped = 0; // detections below min_face_px
   bool interrupted = false;        // stopped by Ctrl-C or a quit key
+  bool enhanced = false;           // the enhancement stage ran (see EnhanceStageOptions::follow_model)
   double seconds = 0.0;            // wall time
   StageTimes times;
   nlohmann::json to_json() const;

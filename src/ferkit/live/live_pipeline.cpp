@@ -46,6 +46,8 @@ LivePipeline::LivePipeline(const LivePipelineOptions& options, Classifier& class
       aligner_(std::make_unique<FaceAligner>(options.align)),
       enhancer_(options.enhance.enhancer),
       gate_(options.gate, classifier.info().abstain_thresholds) {
+  // The enhancement the model was trained without would be a train/serve skew (see follow_model).
+  if (opt_.enhance.follow_model && !classifier.info().trained_with_clahe) opt_.enhance.enabled = false;
   // Construct once to validate the smoothing options before the first frame.
   TrackState check(opt_);
   (void)check;

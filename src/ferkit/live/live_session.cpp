@@ -88,6 +88,7 @@ nlohmann::json LiveSummary::to_json() const {
   j["skipped_images"] = skipped_images;
   j["small_faces_dropped"] = small_faces_dropped;
   j["interrupted"] = interrupted;
+  j["enhanced"] = enhanced;
   j["seconds"] = seconds;
   j["fps"] = seconds > 0 ? frames / seconds : 0.0;
   auto per_frame = [&](double ms) { return times.frames ? ms / times.frames : 0.0; };
@@ -101,6 +102,8 @@ nlohmann::json LiveSummary::to_json() const {
 LiveSummary run_live(const LiveOptions& options, Classifier& classifier) {
   const auto t0 = std::chrono::steady_clock::now();
   LivePipeline pipeline(options.pipeline, classifier);
+  if (options.pipeline.enhance.enabled && !pipeline.options().enhance.enabled)
+    info("enhancement (blur + CLAHE) off: the model was trained without CLAHE (enhance.follow_model = false forces it)");
   FrameSource source(options.capture);
   const LiveOutputOptions& out = options.output;
 
@@ -245,6 +248,7 @@ LiveSummary run_live(const LiveOptions& options, Classifier& classifier) {
   s.skipped_images = source.skipped();
   s.small_faces_dropped = pipeline.detector().dropped_small();
   s.times = pipeline.times();
+  s.enhanced = pipeline.options().enhance.enabled;
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;
 }

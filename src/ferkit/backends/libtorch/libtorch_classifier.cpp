@@ -26,6 +26,8 @@ class LibtorchClassifier : public Classifier {
     info_.class_temperatures = s.class_temperatures;
     info_.abstain_thresholds = s.abstain_thresholds;
     info_.supported.fill(true);
+    if (s.config.contains("augment") && s.config["augment"].is_object())
+      info_.trained_with_clahe = s.config["augment"].value("clahe", false);
   }
 
   std::vector<ClassLogits> logits(const std::vector<cv::Mat>& faces) override {
