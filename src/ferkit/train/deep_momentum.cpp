@@ -264,15 +264,18 @@ void DeepMomentum::save(torch::serialize::OutputArchive& archive) const {
 }
 
 void DeepMomentum::load(torch::serialize::InputArchive& archive) {
-  torch::Tensor t;
-  archive.read("calls", t);
-  calls_ = t.item<int64_t>();
-  archive.read("memory_steps", t);
-  memory_steps_ = t.item<int64_t>();
+  // A fresh handle per read: InputArchive::read set_()s a defined tensor in place, keeping its dtype.
+  auto read = [&](const std::string& key) {
+    torch::Tensor t;
+    archive.read(key, t);
+    return t;
+  };
+  calls_ = read("calls").item<int64_t>();
+  memory_steps_ = read("memory_steps").item<int64_t>();
   auto mp = memory_.parameters();
   torch::NoGradGuard no_grad;
   for (size_t j = 0; j < mp.size(); ++j) {
-    archive.read("memory_" + std::to_string(j), t);
+    torch::Tensor t = read("memory_" + std::to_string(j));
     FERKIT_CHECK(t.sizes() == mp[j].sizes(), "deep_momentum state: memory tensor " << j << " is " << t.sizes()
                                                                                      << ", this memory has " << mp[j].sizes()
                                                                                      << " (the recipe's hidden/depth changed?)");
@@ -284,8 +287,7 @@ void DeepMomentum::load(torch::serialize::InputArchive& archive) {
   for (size_t j = 0; j < slots_.size(); ++j) {
     Slot& s = *slots_[j];
     const std::string k = "slot_" + std::to_string(j) + "_";
-    archive.read(k + "t", t);
-    s.t = t.item<int64_t>();
+    s.t = read(k + "t").item<int64_t>();
     for (auto [name, dst] : {std::pair<const char*, torch::Tensor*>{"m", &s.m}, {"v", &s.v}, {"acc", &s.acc}}) {
       torch::Tensor x;
       if (archive.try_read(k + name, x)) *dst = x;
