@@ -74,6 +74,7 @@ struct LossSetup {
   int num_teachers = 0;                   // teacher logit sets the trainer will provide
   std::string head = "linear";            // the student's classifier head (linear | cosine)
   double cosine_scale = 30.0;             // s of a cosine head
+  int64_t seed = 0;                       // the recipe seed (terms that draw derive their generators from it)
 };
 
 // Factory: a term built from its recipe table ({"name": "kd", "weight": 0.5, "temperature": 4, ...}).

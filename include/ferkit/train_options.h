@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "ferkit/augment.h"
+#include "ferkit/deep_momentum_options.h"
 #include "ferkit/loader.h"
 #include "ferkit/lr_schedule.h"
 #include "ferkit/model_spec.h"
@@ -46,18 +47,20 @@ struct DataSourceOptions {
 };
 
 struct OptimizerOptions {
-  std::string name = "adamw";    // adamw | sgd
+  std::string name = "adamw";    // adamw | sgd | deep_momentum
   double weight_decay = 0.05;    // decoupled weight decay (not applied to biases and norms)
   double beta1 = 0.9;            // AdamW beta1 / SGD momentum
   double beta2 = 0.999;          // AdamW beta2
   double grad_clip = 1.0;        // max global gradient norm (0 = off)
+  DeepMomentumOptions deep_momentum;  // switches of name = "deep_momentum" (docs/research.md)
   template <class V>
   void visit(V& v) {
-    v("name", name, "adamw | sgd");
+    v("name", name, "adamw | sgd | deep_momentum");
     v("weight_decay", weight_decay, "decoupled weight decay (not on biases and norms)");
     v("beta1", beta1, "AdamW beta1 / SGD momentum");
     v("beta2", beta2, "AdamW beta2");
     v("grad_clip", grad_clip, "max global gradient norm (0 = off)");
+    v("deep_momentum", deep_momentum, "deep_momentum: the memory network's switches");
   }
 };
 

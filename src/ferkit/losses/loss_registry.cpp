@@ -18,6 +18,7 @@ const std::map<std::string, LossFactory>& registry() {
       {"kd_mse", make_kd_mse_term},
       {"dkd", make_dkd_term},
       {"multi_teacher", make_multi_teacher_term},
+      {"negative", make_negative_term},
   };
   return table;
 }

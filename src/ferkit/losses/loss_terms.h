@@ -17,6 +17,7 @@ std::shared_ptr<LossTerm> make_kd_term(const nlohmann::json& table, const std::s
 std::shared_ptr<LossTerm> make_kd_mse_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
 std::shared_ptr<LossTerm> make_dkd_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
 std::shared_ptr<LossTerm> make_arcface_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
+std::shared_ptr<LossTerm> make_negative_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
 std::shared_ptr<LossTerm> make_multi_teacher_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
 
 }  // namespace ferkit

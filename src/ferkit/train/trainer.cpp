@@ -11,6 +11,7 @@
 
 #include "ferkit/checkpoint.h"
 #include "ferkit/console.h"
+#include "ferkit/deep_momentum.h"
 #include "ferkit/error.h"
 #include "ferkit/loss_term.h"
 #include "ferkit/manifest.h"
@@ -166,6 +167,7 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
   setup.num_teachers = static_cast<int>(recipe.teachers.size());
   setup.head = o.model.head;
   setup.cosine_scale = o.model.cosine_scale;
+  setup.seed = o.seed;
   CompositeLoss loss = build_loss(recipe.loss, setup, "loss");
   TeacherSet teachers(recipe.teachers, o.model, train_id);
   FERKIT_CHECK(!loss.needs_votes() || !train.samples.front().votes.empty(),
@@ -185,12 +187,18 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
          std::to_string(steps_per_epoch * lo.batch_size) + " of " + std::to_string(train.samples.size()) + " samples");
 
   const bool adamw = o.optim.name == "adamw";
-  FERKIT_CHECK(adamw || o.optim.name == "sgd", "recipe: optim.name must be adamw or sgd, got '" << o.optim.name << "'");
+  const bool deep_momentum = o.optim.name == "deep_momentum";
+  FERKIT_CHECK(adamw || deep_momentum || o.optim.name == "sgd",
+               "recipe: optim.name must be adamw, sgd or deep_momentum, got '" << o.optim.name << "'");
   LrSchedule schedule(o.schedule, steps_per_epoch, o.epochs);
   std::unique_ptr<torch::optim::Optimizer> opt;
-  auto groups = param_groups(net, o.optim.weight_decay, adamw, o.optim.beta1, o.optim.beta2, o.schedule.lr);
-  if (adamw) opt = std::make_unique<torch::optim::AdamW>(std::move(groups), torch::optim::AdamWOptions(o.schedule.lr));
-  else opt = std::make_unique<torch::optim::SGD>(std::move(groups), torch::optim::SGDOptions(o.schedule.lr));
+  if (deep_momentum) {
+    opt = make_deep_momentum_optimizer(net, o.optim, o.schedule.lr);
+  } else {
+    auto groups = param_groups(net, o.optim.weight_decay, adamw, o.optim.beta1, o.optim.beta2, o.schedule.lr);
+    if (adamw) opt = std::make_unique<torch::optim::AdamW>(std::move(groups), torch::optim::AdamWOptions(o.schedule.lr));
+    else opt = std::make_unique<torch::optim::SGD>(std::move(groups), torch::optim::SGDOptions(o.schedule.lr));
+  }
   std::unique_ptr<WeightEma> ema;
   if (o.ema) ema = std::make_unique<WeightEma>(*net, o.ema_decay);
 
