@@ -22,6 +22,7 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "ferkit/build_paths.h"  // FERKIT_SOURCE_DIR
 #include "ferkit/checkpoint.h"
 #include "ferkit/classifier.h"
 #include "ferkit/libtorch_classifier.h"
