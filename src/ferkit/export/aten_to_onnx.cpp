@@ -18,6 +18,7 @@
 
 #include <torch/csrc/jit/ir/constants.h>
 #include <torch/csrc/jit/ir/ir.h>
+#include <torch/csrc/jit/passes/dead_code_elimination.h>
 #include <torch/torch.h>
 
 #include "ferkit/error.h"
@@ -642,6 +643,18 @@ void AtenToOnnx::run(const std::shared_ptr<jit::Graph>& graph) {
   const std::vector<int64_t> in_shape = sizes(graph->inputs()[0]);
   g_.input_name = "input";
   set(graph->inputs()[0], g_.input_name);
+
+  // Depending on the dispatch path, the tracer records linear as t(W) + addmm rather than
+  // aten::linear, and constant propagation leaves the view t(W) alone: fold transposes of constants
+  // here so that the handlers see constant weights (t(W) keeps W's storage, hence its name).
+  for (jit::Node* n : graph->nodes()) {
+    if (n->kind() != c10::aten::t) continue;
+    auto iv = jit::toIValue(n->input(0));
+    if (!iv || !iv->isTensor()) continue;
+    jit::WithInsertPoint guard(n);
+    n->output()->replaceAllUsesWith(graph->insertConstant(iv->toTensor().detach().t()));
+  }
+  jit::EliminateDeadCode(graph);
 
   for (jit::Node* n : graph->nodes()) {
     if (absorbed_.count(n)) continue;
