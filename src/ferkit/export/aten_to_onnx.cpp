@@ -611,7 +611,14 @@ void AtenToOnnx::clamp_min(jit::Node* n) {
   std::string ss = b_.node("ReduceSumSquare", {d.input});
   set_attr(b_.last(), "axes", d.axes);
   set_attr(b_.last(), "keepdims", int64_t{d.keepdims ? 1 : 0});
-  set(n->output(), b_.node("Sqrt", {b_.node("Add", {ss, b_.scalar(static_cast<float>(eps * eps))})}));
+  std::string norm = b_.node("Sqrt", {b_.node("Add", {ss, b_.scalar(static_cast<float>(eps * eps))})});
+  const std::vector<int64_t> x_shape = sizes(n->input(0)->node()->input(0));
+  if (x_shape.size() == 2 && d.keepdims && d.axes == std::vector<int64_t>{1}) {
+    // [N,1] -> [N,C] by MatMul with ones: OpenCV 4.6 mis-broadcasts Div by an [N,1] tensor (wrong
+    // values at batch > 1, an import error at batch 1); a product with a constant it runs exactly.
+    norm = b_.node("MatMul", {norm, b_.initializer("norm_broadcast", torch::ones({1, x_shape[1]}), InitializerRole::kConstant)});
+  }
+  set(n->output(), norm);
 }
 
 void AtenToOnnx::expand_as(jit::Node* n) {
