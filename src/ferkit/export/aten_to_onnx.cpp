@@ -459,9 +459,11 @@ std::string AtenToOnnx::activation(const std::string& kind, jit::Node* n, const 
   if (kind == "relu") return b_.node("Relu", {x});
   if (kind == "sigmoid") return b_.node("Sigmoid", {x});
   if (kind == "hardsigmoid" || (kind == "hardswish" && o_.opset < 14)) {
-    std::string h = b_.node("HardSigmoid", {x});
-    set_attr(b_.last(), "alpha", 1.0f / 6.0f);
-    set_attr(b_.last(), "beta", 0.5f);
+    // clip(x/6 + 1/2, 0, 1) = Relu(x/6 + 1/2) - Relu(x/6 - 1/2): OpenCV 4.6's HardSigmoid disagrees
+    // with torch's; Relu, Mul, Add and Sub it computes exactly.
+    std::string s = b_.node("Mul", {x, b_.scalar(1.0f / 6.0f)});
+    std::string h = b_.node("Sub", {b_.node("Relu", {b_.node("Add", {s, b_.scalar(0.5f)})}),
+                                    b_.node("Relu", {b_.node("Sub", {s, b_.scalar(0.5f)})})});
     return kind == "hardsigmoid" ? h : b_.node("Mul", {x, h});
   }
   if (kind == "hardswish") return b_.node("HardSwish", {x});
