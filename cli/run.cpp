@@ -14,6 +14,7 @@ void register_all_commands(CLI::App& app) {
   register_live_command(app);
   register_score_command(app);
   register_models_command(app);
+  register_import_command(app);
 }
 
 int run(const std::vector<std::string>& args) {
