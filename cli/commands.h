@@ -12,11 +12,20 @@ namespace ferkit::cli {
 void register_data_command(CLI::App& app);
 void register_train_command(CLI::App& app);
 void register_eval_command(CLI::App& app);
+void register_calibrate_command(CLI::App& app);
+void register_teacher_command(CLI::App& app);
+void register_ablate_command(CLI::App& app);
 void register_eeg_command(CLI::App& app);
 void register_live_command(CLI::App& app);
 void register_score_command(CLI::App& app);
 void register_models_command(CLI::App& app);
 void register_import_command(CLI::App& app);
+void register_demo_command(CLI::App& app);
+void register_report_command(CLI::App& app);
+void register_tables_command(CLI::App& app);
+void register_artifacts_command(CLI::App& app);
+void register_doctor_command(CLI::App& app);
+void register_robust_command(CLI::App& app);
 
 // Registers every subcommand on app (the order is the order of `ferkit --help`).
 void register_all_commands(CLI::App& app);

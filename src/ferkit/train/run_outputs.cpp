@@ -42,6 +42,7 @@ void RunOutputs::save_last(FerNet& net, torch::optim::Optimizer& opt, WeightEma*
   if (ema) {
     torch::serialize::OutputArchive ar;
     for (const auto& [name, t] : ema->shadow()) ar.write(name, t);
+    ar.write("__ema_updates__", torch::tensor(ema->updates()));
     ar.save_to((run_ / "last_ema.pt").string());
   }
   run_.write_json("train_state.json", {{"next_epoch", state.next_epoch},
@@ -74,6 +75,8 @@ TrainState RunOutputs::restore(FerNet& net, torch::optim::Optimizer& opt, Weight
       if (!ar.try_read(name, v)) throw Error((run_ / "last_ema.pt").string(), "EMA weights for " + name, "none");
       t.copy_(v);
     }
+    torch::Tensor n;
+    if (ar.try_read("__ema_updates__", n)) ema->set_updates(n.item<int64_t>());
   }
   return s;
 }

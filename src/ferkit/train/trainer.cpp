@@ -252,7 +252,11 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
     bar.finish();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-    if (ema) ema->swap_into(*net);
+    nlohmann::json raw_valid;
+    if (ema) {
+      raw_valid = epoch_validation(net, valid, o);
+      ema->swap_into(*net);
+    }
     nlohmann::json row;
     row["epoch"] = epoch + 1;
     row["lr"] = schedule.at(std::max<int64_t>(0, state.step - 1));
@@ -262,6 +266,10 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
     row["train_images_per_s"] = seen / std::max(secs, 1e-9);
     row["epoch_seconds"] = secs;
     row.update(epoch_validation(net, valid, o));
+    if (ema) {  // the raw (non-averaged) weights too, to see what averaging buys
+      row["valid_acc_raw"] = raw_valid["valid_acc"];
+      row["valid_macro_f1_raw"] = raw_valid["valid_macro_f1"];
+    }
     const double metric = row[o.select_metric == "acc" ? "valid_acc" : "valid_macro_f1"].get<double>();
     const bool best = state.best_epoch < 0 || metric > state.best_metric;
     if (best) {

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "ferkit/error.h"
 
 namespace ferkit {
@@ -13,10 +15,20 @@ WeightEma::WeightEma(torch::nn::Module& model, double decay) : decay_(decay) {
   for (const auto& b : model.named_buffers()) shadow_[b.key()] = b.value().detach().clone();
 }
 
+double WeightEma::current_decay() const {
+  return std::min(decay_, (1.0 + static_cast<double>(updates_)) / (10.0 + static_cast<double>(updates_)));
+}
+
 void WeightEma::update(torch::nn::Module& model) {
   torch::NoGradGuard g;
-  for (const auto& p : model.named_parameters()) shadow_.at(p.key()).mul_(decay_).add_(p.value().detach(), 1.0 - decay_);
-  for (const auto& b : model.named_buffers()) shadow_.at(b.key()).copy_(b.value());
+  const double d = current_decay();
+  for (const auto& p : model.named_parameters()) shadow_.at(p.key()).mul_(d).add_(p.value().detach(), 1.0 - d);
+  for (const auto& b : model.named_buffers()) {
+    torch::Tensor& s = shadow_.at(b.key());
+    if (s.is_floating_point()) s.mul_(d).add_(b.value(), 1.0 - d);
+    else s.copy_(b.value());
+  }
+  ++updates_;
 }
 
 void WeightEma::swap_into(torch::nn::Module& model) {
