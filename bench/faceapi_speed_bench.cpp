@@ -22,6 +22,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "ferkit/build_paths.h"  // FERKIT_SOURCE_DIR
 #include "ferkit/classifier.h"
 #include "ferkit/faceapi/faceapi_classifier.h"
 #include "ferkit/faceapi/tiny_face_detector.h"

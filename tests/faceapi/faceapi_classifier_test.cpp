@@ -16,6 +16,7 @@
 #include "ferkit/losses.h"
 #include "ferkit/predict.h"
 #include "ferkit/readers.h"
+#include "ferkit/side_file.h"
 
 namespace ferkit::faceapi {
 namespace {
@@ -125,6 +126,20 @@ TEST(FaceapiClassifier, TeacherLogitsOverADatasetAreFiniteAndDistillable) {
     EXPECT_TRUE(torch::isfinite(fused).all().item<bool>());
     EXPECT_LT(fused.select(1, kContempt).max().item<double>(), 1e-30);
   }
+
+  // `ferkit teacher export --backend faceapi` stores exactly these logits, in dataset order.
+  test::TempDir out("teacher_out");
+  const auto npz = out / "faceapi_logits.npz";
+  const test::CliResult r = test::run_cli({"teacher", "export", "--model", test::faceapi_manifest("face_expression_model").string(),
+                                           "--backend", "faceapi", "--format", "folder", "--data", dir.path().string(),
+                                           "--threads", "1", "--out", npz.string()});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const SideFile side = read_side_file_unbound(npz);
+  EXPECT_EQ(side.kind, "teacher_logits");
+  ASSERT_EQ(side.rows(), 8);
+  ASSERT_EQ(side.cols, kNumClasses);
+  for (int64_t i = 0; i < 8; ++i)
+    for (int k = 0; k < kNumClasses; ++k) EXPECT_NEAR(side.row(i)[k], p.logits.at(i, k), 1e-4) << "row " << i << " class " << k;
 }
 
 }  // namespace
