@@ -131,7 +131,7 @@ TEST(FaceapiClassifier, TeacherLogitsOverADatasetAreFiniteAndDistillable) {
   test::TempDir out("teacher_out");
   const auto npz = out / "faceapi_logits.npz";
   const test::CliResult r = test::run_cli({"teacher", "export", "--model", test::faceapi_manifest("face_expression_model").string(),
-                                           "--backend", "faceapi", "--format", "folder", "--data", dir.path().string(),
+                                           "--backend", "faceapi", "--format", "folder", "--data", dir.path().string(), "--split", "all",
                                            "--threads", "1", "--out", npz.string()});
   ASSERT_EQ(r.status, 0) << r.err;
   const SideFile side = read_side_file_unbound(npz);

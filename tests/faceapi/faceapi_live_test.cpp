@@ -157,7 +157,8 @@ TEST(TinyfaceMethod, FindsTheReferenceFacesOfTheDemoPhotos) {
 }
 
 // faceapi68tiny and dlib68 agree on the same face boxes (sample1's three reference faces) where
-// alignment looks: the eye-line angle within 5 degrees; the eye centres and the inner points
+// alignment looks: the eye-line angle within 8 degrees (on a 66-px face with a 33-px inter-ocular
+// distance, 2-3 px between the two models' eye centres already tilts the line by ~5 degrees); the eye centres and the inner points
 // (brows, eyes, nose, mouth: 17-67, mean distance) within 25% of the inter-ocular distance, a
 // loose bound because face-api's tiny model is coarse. The jaw line (0-16) is left out: the two
 // models were trained on differently drawn boxes and put the chin contour in different places.
@@ -187,7 +188,7 @@ TEST(Faceapi68Tiny, AgreesWithDlib68WhereAlignmentLooks) {
     EXPECT_LT(inner, 0.25 * iod) << box;
     EXPECT_LT(cv::norm(ea.right_eye - eb.right_eye), 0.25 * iod) << box;
     EXPECT_LT(cv::norm(ea.left_eye - eb.left_eye), 0.25 * iod) << box;
-    EXPECT_LT(std::abs(eye_line_angle_deg(ea) - eye_line_angle_deg(eb)), 5.0) << box;
+    EXPECT_LT(std::abs(eye_line_angle_deg(ea) - eye_line_angle_deg(eb)), 8.0) << box;
   }
   FaceAligner aligner(f);
   const cv::Rect2f box = reference_faces()[0].faces[0];
