@@ -20,6 +20,7 @@ void register_live_command(CLI::App& app);
 void register_score_command(CLI::App& app);
 void register_models_command(CLI::App& app);
 void register_export_command(CLI::App& app);
+void register_import_command(CLI::App& app);
 void register_demo_command(CLI::App& app);
 void register_report_command(CLI::App& app);
 void register_tables_command(CLI::App& app);

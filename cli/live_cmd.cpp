@@ -48,7 +48,7 @@ void register_live_command(CLI::App& app) {
   auto f = std::make_shared<LiveFlags>();
   add_override<std::string>(cmd, f, "--source", "capture.source", "Camera index (0), video file or image folder")->required();
   add_override<std::string>(cmd, f, "--model", "model", "Model file (a .pt/.onnx with its sidecar, or a .csv script for --backend scripted)")->required();
-  add_override<std::string>(cmd, f, "--backend", "backend", "Classifier backend: auto, libtorch, opencv, scripted");
+  add_override<std::string>(cmd, f, "--backend", "backend", "Classifier backend: auto, libtorch, opencv, faceapi, scripted");
   add_override<std::string>(cmd, f, "--out", "output.video", "Annotated video to write (mp4v)");
   add_override<std::string>(cmd, f, "--log", "output.frame_log", "Per-frame CSV log to write");
   add_override<std::string>(cmd, f, "--events", "output.events", "Events CSV to write (label changes, operator labels, tracks)");
@@ -59,13 +59,14 @@ void register_live_command(CLI::App& app) {
   add_switch(cmd, f, "--mirror", "capture.mirror", true, "Flip frames left-right");
   add_override<int64_t>(cmd, f, "--max-frames", "capture.max_frames", "Stop after this many frames");
   add_override<double>(cmd, f, "--folder-fps", "capture.folder_fps", "Frame rate of an image folder (default 30)");
-  add_override<std::string>(cmd, f, "--detector", "detect.method", "Face detector: auto, dlib_hog, haar, yunet");
+  add_override<std::string>(cmd, f, "--detector", "detect.method", "Face detector: auto, dlib_hog, haar, yunet, tinyface (face-api; see --set detect.tinyface_model)");
   add_override<std::string>(cmd, f, "--yunet-model", "detect.yunet_model", "YuNet .onnx file (selects the yunet detector)");
   add_override<int>(cmd, f, "--upsample", "detect.upsample", "dlib_hog: upsample the frame 2^N times (default 1)");
   add_override<int>(cmd, f, "--min-face", "detect.min_face_px", "Smallest face side in pixels (default 40)");
   add_override<int>(cmd, f, "--detect-every", "track.detect_every", "Run the detector every N frames (default 3)");
   add_override<int>(cmd, f, "--max-missed", "track.max_missed", "End a track after K detection frames without it (default 3)");
   add_override<double>(cmd, f, "--margin", "stabilize.margin", "Crop side = (1 + margin) * face size (default 0.30)");
+  add_override<std::string>(cmd, f, "--landmarks", "align.landmarks", "Landmarks for alignment: dlib68 (default) or faceapi68tiny (face-api)");
   add_switch(cmd, f, "--no-align", "align.enabled", false, "Do not rotate faces to level eyes");
   add_switch(cmd, f, "--no-enhance", "enhance.enabled", false, "Skip blur and CLAHE");
   add_override<double>(cmd, f, "--blur-sigma", "enhance.blur_sigma", "Gaussian blur sigma before CLAHE, 0 = none (default 0.5)");

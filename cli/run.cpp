@@ -30,6 +30,7 @@ void register_all_commands(CLI::App& app) {
   register_score_command(app);
   register_models_command(app);
   register_export_command(app);
+  register_import_command(app);
   register_report_command(app);
   register_tables_command(app);
   register_artifacts_command(app);

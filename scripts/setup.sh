@@ -20,7 +20,7 @@ packages=(
   # the HTML report's render check
   chromium
 )
-# npm peers (onnxruntime-node, face-api photos and weights) need node; many machines already have
+# npm peers (onnxruntime-node, face-api photos, weights and runtime) need node; many machines already have
 # a newer one than Debian's, so Debian's is installed only when none is present.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -57,4 +57,15 @@ if command -v npm >/dev/null 2>&1; then
      cd "$cache/npm" && ONNXRUNTIME_NODE_INSTALL=skip npm install --silent --no-audit --no-fund \
        onnxruntime-node@1.22.0 --ignore-scripts >"$log" 2>&1) || fail "npm install onnxruntime-node failed"
   fi
+  # face-api's own runtime, the reference peer of the faceapi parity tests and speed comparison:
+  # its node build runs offline on tfjs with the wasm backend (the .wasm binaries ship in the package).
+  wasm_dist="$cache/npm/node_modules/@tensorflow/tfjs-backend-wasm/dist"
+  if [ ! -f "$cache/npm/node_modules/@tensorflow/tfjs/package.json" ] || [ ! -f "$wasm_dist/tfjs-backend-wasm.wasm" ]; then
+    [ -f "$cache/npm/package.json" ] || echo '{"name":"ferkit-peers","private":true}' > "$cache/npm/package.json"
+    (cd "$cache/npm" && npm install --silent --no-audit --no-fund --ignore-scripts \
+       @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 >"$log" 2>&1) || fail "npm install @tensorflow/tfjs failed"
+  fi
+  for f in tfjs-backend-wasm.wasm tfjs-backend-wasm-simd.wasm tfjs-backend-wasm-threaded-simd.wasm; do
+    [ -f "$wasm_dist/$f" ] || { echo "missing $wasm_dist/$f" >"$log"; fail "@tensorflow/tfjs-backend-wasm has no $f"; }
+  done
 fi

@@ -5,7 +5,9 @@
 //   a.image;          // the roi crop, rotated about the eye midpoint so the eyes are level
 //   a.angle_deg;      // the eye-line angle that was removed (0 when landmarks were not found)
 //
-// Eye centres are the means of dlib's 68-landmark points 36-41 (the subject's right eye, on the
+// Landmarks come from a LandmarkProvider (ferkit/live/landmark_provider.h): dlib's 68-point
+// predictor by default, face-api's FaceLandmark68TinyNet with landmarks = "faceapi68tiny".
+// Eye centres are the means of the 68-landmark points 36-41 (the subject's right eye, on the
 // image's left) and 42-47 (the subject's left eye). The angle is atan2(dy, dx) of the line from
 // the first to the second, in image coordinates (y down), so a positive angle means the line drops
 // to the right; level_eyes() rotates by that angle about the eye midpoint, keeping the crop size
@@ -23,13 +25,19 @@
 
 namespace ferkit {
 
+class LandmarkProvider;
+
 struct AlignerOptions {
   bool enabled = true;  // false: crops pass through unrotated and no landmarks are computed
+  std::string landmarks = "dlib68";  // landmark provider: dlib68 or faceapi68tiny (landmark_provider.h)
   std::string landmarks_model = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";  // dlib shape predictor
+  std::string faceapi_landmarks_model = "models/faceapi/face_landmark_68_tiny.pt";  // faceapi68tiny: checkpoint or weights manifest
   double max_angle_deg = 45.0;  // larger eye-line angles are treated as landmark failures
   template <class V> void visit(V& v) {
     v("enabled", enabled, "rotate crops so the eyes are level");
+    v("landmarks", landmarks, "landmark provider: dlib68 or faceapi68tiny");
     v("landmarks_model", landmarks_model, "dlib 68-point shape predictor file");
+    v("faceapi_landmarks_model", faceapi_landmarks_model, "faceapi68tiny: imported checkpoint or face-api weights manifest");
     v("max_angle_deg", max_angle_deg, "larger eye-line angles are treated as landmark failures");
   }
 };
@@ -65,11 +73,10 @@ class FaceAligner {
   std::vector<cv::Point2f> landmarks(const cv::Mat& frame, const cv::Rect2f& face_box);
   int64_t rejected() const { return rejected_; }
   const AlignerOptions& options() const { return opt_; }
-  struct Model;  // the loaded predictor (opaque; shared between aligners of the same file)
 
  private:
   AlignerOptions opt_;
-  std::shared_ptr<const Model> model_;
+  std::shared_ptr<LandmarkProvider> provider_;  // null when alignment is disabled
   int64_t rejected_ = 0;
 };
 

@@ -14,6 +14,9 @@
 // - "yunet": cv::FaceDetectorYN with the YuNet .onnx file in yunet_model; score_threshold is its
 //   confidence threshold (0.6 when left at 0). Chosen automatically when yunet_model is set and
 //   method is "auto".
+// - "tinyface": face-api.js's TinyFaceDetector (ferkit/faceapi/tiny_face_detector.h) from
+//   tinyface_model (`ferkit import faceapi` writes it; face-api's weights manifest works too) at
+//   tinyface_input_size; score_threshold is its score threshold (0.5 when left at 0).
 // dlib_hog and haar scan a copy of the frame scaled down to max_width (640 px by default; HOG's
 // cost grows with the pixel count and faces in a live view are rarely small), then scale the boxes
 // back; upsample applies after that, min_face_px before it (in frame pixels).
@@ -40,21 +43,25 @@ struct Detection {
 };
 
 struct FaceDetectorOptions {
-  std::string method = "auto";  // auto, dlib_hog, haar, yunet (auto: yunet when yunet_model is set, else dlib_hog)
+  std::string method = "auto";  // auto, dlib_hog, haar, yunet, tinyface (auto: yunet when yunet_model is set, else dlib_hog)
   int upsample = 1;             // dlib_hog: enlarge the image 2^upsample times before scanning
-  double score_threshold = 0.0; // dlib_hog: adjust_threshold; yunet: confidence (0 -> 0.6)
+  double score_threshold = 0.0; // dlib_hog: adjust_threshold; yunet: confidence (0 -> 0.6); tinyface: score (0 -> 0.5)
   int min_face_px = 40;         // drop faces whose shorter side is smaller (frame pixels)
   int max_width = 640;          // dlib_hog, haar: scan a copy scaled down to this width (0 = full size)
   std::string haar_cascade = "/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml";  // haar: cascade XML
   std::string yunet_model;      // yunet: face_detection_yunet_*.onnx
+  std::string tinyface_model = "models/faceapi/tiny_face_detector.pt";  // tinyface: checkpoint or weights manifest
+  int tinyface_input_size = 416;  // tinyface: network input side (multiple of 32)
   template <class V> void visit(V& v) {
-    v("method", method, "auto, dlib_hog, haar or yunet (auto: yunet when yunet_model is set, else dlib_hog)");
+    v("method", method, "auto, dlib_hog, haar, yunet or tinyface (auto: yunet when yunet_model is set, else dlib_hog)");
     v("upsample", upsample, "dlib_hog: enlarge the image 2^upsample times before scanning");
-    v("score_threshold", score_threshold, "dlib_hog: adjust_threshold; yunet: confidence (0 -> 0.6)");
+    v("score_threshold", score_threshold, "dlib_hog: adjust_threshold; yunet: confidence (0 -> 0.6); tinyface: score (0 -> 0.5)");
     v("min_face_px", min_face_px, "drop faces whose shorter side is smaller than this (pixels)");
     v("max_width", max_width, "dlib_hog, haar: scan a copy scaled down to this width (0 = full size)");
     v("haar_cascade", haar_cascade, "haar: cascade XML file");
     v("yunet_model", yunet_model, "yunet: the YuNet .onnx model file");
+    v("tinyface_model", tinyface_model, "tinyface: face-api tiny face detector checkpoint or weights manifest");
+    v("tinyface_input_size", tinyface_input_size, "tinyface: network input side (multiple of 32)");
   }
 };
 

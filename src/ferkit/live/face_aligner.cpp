@@ -1,46 +1,18 @@
-// Alignment stage (ferkit/live/face_aligner.h): dlib's 68-point shape predictor for the eyes,
-// cv::warpAffine for the rotation.
+// Alignment stage (ferkit/live/face_aligner.h): 68 landmarks from a LandmarkProvider (dlib's
+// shape predictor by default) for the eyes, cv::warpAffine for the rotation.
 #include "ferkit/live/face_aligner.h"
 
 #include <cmath>
 #include <filesystem>
-#include <map>
-#include <mutex>
 
-#include <dlib/image_processing/shape_predictor.h>
-#include <dlib/opencv/cv_image.h>
-#include <dlib/serialize.h>
 #include <opencv2/imgproc.hpp>
 
 #include "ferkit/error.h"
+#include "ferkit/live/landmark_provider.h"
 
 namespace ferkit {
 
-struct FaceAligner::Model {
-  dlib::shape_predictor predictor;
-};
-
 namespace {
-
-// The 99 MB predictor takes about a second to read: load each file once per process and keep it.
-std::shared_ptr<const FaceAligner::Model> load_model(const std::string& path) {
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const FaceAligner::Model>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (auto it = cache.find(path); it != cache.end()) return it->second;
-  if (!std::filesystem::exists(path))
-    throw Error(path, "dlib's 68-point shape predictor (Debian package libdlib-data)", "no such file");
-  auto m = std::make_shared<FaceAligner::Model>();
-  try {
-    dlib::deserialize(path) >> m->predictor;
-  } catch (const std::exception& e) {
-    throw Error(path, "a dlib shape predictor file", std::string("a file dlib cannot read (") + e.what() + ")");
-  }
-  if (m->predictor.num_parts() != 68)
-    throw Error(path, "a 68-point shape predictor", std::to_string(m->predictor.num_parts()) + " points");
-  cache[path] = m;
-  return m;
-}
 
 cv::Point2f mean_of(const std::vector<cv::Point2f>& p, int first, int last) {
   cv::Point2f s(0.f, 0.f);
@@ -82,33 +54,15 @@ cv::Mat level_eyes(const cv::Mat& image, const EyeCentres& eyes) {
 
 FaceAligner::FaceAligner(const AlignerOptions& options) : opt_(options) {
   FERKIT_CHECK(opt_.max_angle_deg > 0, "align.max_angle_deg must be > 0, got " << opt_.max_angle_deg);
-  if (opt_.enabled) model_ = load_model(opt_.landmarks_model);
+  if (opt_.enabled) provider_ = make_landmark_provider(opt_);
 }
 
 FaceAligner::~FaceAligner() = default;
 
 std::vector<cv::Point2f> FaceAligner::landmarks(const cv::Mat& frame, const cv::Rect2f& face_box) {
-  FERKIT_CHECK(model_, "align: landmarks requested but alignment is disabled");
+  FERKIT_CHECK(provider_, "align: landmarks requested but alignment is disabled");
   FERKIT_CHECK(!frame.empty() && frame.depth() == CV_8U, "align: expected a non-empty 8-bit frame");
-  // Only the region around the face is converted to gray: the predictor never looks further.
-  const cv::Rect region = cv::Rect(cv::Rect2f(face_box.x - 0.25f * face_box.width, face_box.y - 0.25f * face_box.height,
-                                              1.5f * face_box.width, 1.5f * face_box.height)) &
-                          cv::Rect(0, 0, frame.cols, frame.rows);
-  if (region.width < 2 || region.height < 2) return {};
-  cv::Mat gray;
-  if (frame.channels() == 3) cv::cvtColor(frame(region), gray, cv::COLOR_BGR2GRAY);
-  else if (frame.channels() == 4) cv::cvtColor(frame(region), gray, cv::COLOR_BGRA2GRAY);
-  else gray = frame(region).clone();
-  dlib::cv_image<unsigned char> img(gray);
-  const dlib::rectangle r(static_cast<long>(std::lround(face_box.x - region.x)), static_cast<long>(std::lround(face_box.y - region.y)),
-                          static_cast<long>(std::lround(face_box.x + face_box.width - region.x)) - 1,
-                          static_cast<long>(std::lround(face_box.y + face_box.height - region.y)) - 1);
-  const dlib::full_object_detection shape = model_->predictor(img, r);
-  std::vector<cv::Point2f> pts;
-  pts.reserve(shape.num_parts());
-  for (unsigned long i = 0; i < shape.num_parts(); ++i)
-    pts.emplace_back(static_cast<float>(shape.part(i).x() + region.x), static_cast<float>(shape.part(i).y() + region.y));
-  return pts;
+  return provider_->landmarks(frame, face_box);
 }
 
 AlignedFace FaceAligner::align(const cv::Mat& frame, const cv::Rect2f& face_box, const cv::Rect& roi) {

@@ -9,6 +9,7 @@ namespace ferkit {
 std::unique_ptr<FaceDetector> make_dlib_hog_detector(const FaceDetectorOptions& options);
 std::unique_ptr<FaceDetector> make_haar_detector(const FaceDetectorOptions& options);
 std::unique_ptr<FaceDetector> make_yunet_detector(const FaceDetectorOptions& options);
+std::unique_ptr<FaceDetector> make_tinyface_detector(const FaceDetectorOptions& options);
 
 namespace {
 struct Method {
@@ -19,6 +20,7 @@ const Method kMethods[] = {
     {"dlib_hog", make_dlib_hog_detector},
     {"haar", make_haar_detector},
     {"yunet", make_yunet_detector},
+    {"tinyface", make_tinyface_detector},
 };
 }  // namespace
 
