@@ -19,6 +19,8 @@ void register_eeg_command(CLI::App& app);
 void register_live_command(CLI::App& app);
 void register_score_command(CLI::App& app);
 void register_models_command(CLI::App& app);
+void register_prototypes_command(CLI::App& app);
+void register_pipeline_command(CLI::App& app);
 
 // Registers every subcommand on app (the order is the order of `ferkit --help`).
 void register_all_commands(CLI::App& app);

@@ -17,6 +17,8 @@ void register_all_commands(CLI::App& app) {
   register_live_command(app);
   register_score_command(app);
   register_models_command(app);
+  register_prototypes_command(app);
+  register_pipeline_command(app);
 }
 
 int run(const std::vector<std::string>& args) {

@@ -18,6 +18,8 @@ const std::map<std::string, LossFactory>& registry() {
       {"kd_mse", make_kd_mse_term},
       {"dkd", make_dkd_term},
       {"multi_teacher", make_multi_teacher_term},
+      {"proto_kd", make_proto_kd_term},
+      {"d_geo", make_d_geo_term},
   };
   return table;
 }
