@@ -6,6 +6,8 @@
 //   FERKIT_CACHE=/work/main/.cache OMP_NUM_THREADS=1 build/bench/ferkit_live_bench --benchmark_min_time=0.05
 #include <benchmark/benchmark.h>
 
+#include "ferkit/build_paths.h"
+
 #include <cstdlib>
 #include <filesystem>
 

@@ -12,6 +12,8 @@
 #include <ATen/Parallel.h>
 #include <benchmark/benchmark.h>
 
+#include "ferkit/build_paths.h"
+
 #include "ferkit/loader.h"
 #include "ferkit/readers.h"
 

@@ -19,6 +19,12 @@ void register_eeg_command(CLI::App& app);
 void register_live_command(CLI::App& app);
 void register_score_command(CLI::App& app);
 void register_models_command(CLI::App& app);
+void register_demo_command(CLI::App& app);
+void register_report_command(CLI::App& app);
+void register_tables_command(CLI::App& app);
+void register_artifacts_command(CLI::App& app);
+void register_doctor_command(CLI::App& app);
+void register_robust_command(CLI::App& app);
 void register_prototypes_command(CLI::App& app);
 void register_pipeline_command(CLI::App& app);
 

@@ -1,12 +1,24 @@
 #include <iostream>
 
+#include <c10/util/Exception.h>
+
 #include "commands.h"
 #include "ferkit/console.h"
 #include "ferkit/error.h"
 
 namespace ferkit::cli {
+namespace {
+
+// Errors print as one line; torch's carry a C++ stack trace, shown only with --verbose.
+std::string first_line(const std::string& text) {
+  const auto nl = text.find('\n');
+  return nl == std::string::npos ? text : text.substr(0, nl) + " (--verbose for details)";
+}
+
+}  // namespace
 
 void register_all_commands(CLI::App& app) {
+  register_demo_command(app);
   register_data_command(app);
   register_train_command(app);
   register_eval_command(app);
@@ -17,6 +29,11 @@ void register_all_commands(CLI::App& app) {
   register_live_command(app);
   register_score_command(app);
   register_models_command(app);
+  register_report_command(app);
+  register_tables_command(app);
+  register_artifacts_command(app);
+  register_doctor_command(app);
+  register_robust_command(app);
   register_prototypes_command(app);
   register_pipeline_command(app);
 }
@@ -31,6 +48,14 @@ int run(const std::vector<std::string>& args) {
   app.add_flag("-q,--quiet", quiet, "Print only results and errors");
   app.add_flag("-v,--verbose", verbose, "Print debugging detail (and stack context on errors)");
   app.set_version_flag("--version", "ferkit 0.1.0");
+  app.footer(
+      "The first five minutes:\n"
+      "  ferkit doctor                               check the installation (BLAS, model, caches, peers)\n"
+      "  ferkit demo                                 the default model on real photos, one line per face\n"
+      "  ferkit train --config configs/smoke.toml    a smoke training run on the bundled sample faces\n"
+      "  ferkit report runs/smoke                    an HTML report of that run\n\n"
+      "Every command prints errors as one line and exits 1 (--verbose adds detail); progress bars are\n"
+      "drawn only on a terminal. docs/cli.md lists every command with an example.");
   register_all_commands(app);
   app.parse_complete_callback([&] {
     set_verbosity(verbose ? Verbosity::kVerbose : quiet ? Verbosity::kQuiet : Verbosity::kNormal);
@@ -44,8 +69,11 @@ int run(const std::vector<std::string>& args) {
   } catch (const ferkit::Error& e) {
     std::cerr << "ferkit: error: " << e.what() << "\n";
     return 1;
+  } catch (const c10::Error& e) {
+    std::cerr << "ferkit: error: " << (verbose ? std::string(e.what()) : first_line(e.what_without_backtrace())) << "\n";
+    return 1;
   } catch (const std::exception& e) {
-    std::cerr << "ferkit: error: " << e.what() << "\n";
+    std::cerr << "ferkit: error: " << (verbose ? std::string(e.what()) : first_line(e.what())) << "\n";
     return 1;
   }
 }

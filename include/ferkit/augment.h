@@ -16,9 +16,13 @@
 //   built from (seed, epoch, dataset index), never from the thread that runs it.
 // - augment_face keeps the colour order of its input (BGR stays BGR) so that preprocess_face_into
 //   converts it exactly as in evaluation; it returns in.size x in.size with in.channels channels.
-// - Pipeline order in augment_face: resize to the model (resize_for_model's rule) -> affine
-//   (rotation, scale, translation in one warp) -> random crop after padding -> horizontal flip ->
-//   brightness/contrast -> Gaussian noise. CLAHE is not part of it: when on it is applied to the
+// - Pipeline order in augment_face: webcam corruption and colour/grey mismatch (on the decoded
+//   crop, as `ferkit robust` applies them; only when corruption_p / grey_colour_mix_p > 0) -> resize
+//   to the model (resize_for_model's rule) -> affine (rotation, scale, translation in one warp) ->
+//   random crop after padding -> horizontal flip -> brightness/contrast -> Gaussian noise. The
+//   corruptions draw from their own generator, derived from the sample's (stream
+//   kTrainingCorruptionStream); with both probabilities 0 nothing is drawn for them and the
+//   other augmentations are exactly as before. CLAHE is not part of it: when on it is applied to the
 //   decoded crop in training and evaluation alike (apply_clahe), before augment_face/preprocess.
 // - Mixup and cutmix act on whole batches of tensors (ferkit/mixing.h); their switches live here.
 #pragma once
@@ -26,6 +30,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "ferkit/preprocess.h"
 
@@ -49,6 +54,13 @@ struct AugmentOptions {
   double mixup_p = 0.0;            // probability that a training batch is mixed up (0 = off)
   double cutmix_alpha = 1.0;       // Beta(alpha, alpha) for the cutmix area
   double cutmix_p = 0.0;           // probability that a training batch is cut-mixed (0 = off)
+  // Webcam corruptions (ferkit/corruptions.h), drawn from a stream distinct from the benchmark's.
+  double corruption_p = 0.0;       // probability that an image gets one corruption (0 = off)
+  int corruption_max_severity = 3;  // its severity is drawn uniformly from 1..this (at most 5)
+  // corruptions drawn from, uniformly (empty = every corruption except box_jitter, which is
+  // translate_jitter / scale_jitter, and colour_grey, which is grey_colour_mix_p)
+  std::vector<std::string> corruption_names;
+  double grey_colour_mix_p = 0.0;  // probability of colour_grey at a severity drawn from 1..5 (0 = off)
   template <class V>
   void visit(V& v) {
     v("crop_padding", crop_padding, "random crop after padding each side by this many px (0 = off)");
@@ -66,6 +78,10 @@ struct AugmentOptions {
     v("mixup_p", mixup_p, "probability that a training batch is mixed up (0 = off)");
     v("cutmix_alpha", cutmix_alpha, "Beta(alpha, alpha) for the cutmix area");
     v("cutmix_p", cutmix_p, "probability that a training batch is cut-mixed (0 = off)");
+    v("corruption_p", corruption_p, "probability that an image gets one webcam corruption (0 = off)");
+    v("corruption_max_severity", corruption_max_severity, "corruption severity drawn from 1..this (<= 5)");
+    v("corruption_names", corruption_names, "corruptions drawn from (empty = all but box_jitter and colour_grey)");
+    v("grey_colour_mix_p", grey_colour_mix_p, "probability of the colour/grey mismatch (colour_grey, severity 1..5)");
   }
 };
 
@@ -109,6 +125,14 @@ cv::Mat random_brightness_contrast(const cv::Mat& img, double brightness, double
 
 // saturate(round(x + N(0, sigma^2))) independently per pixel and channel.
 cv::Mat add_gaussian_noise(const cv::Mat& img, double sigma, AugmentRng& rng);
+
+// The webcam step of augment_face (ferkit/corruptions.h): with probability corruption_p one
+// corruption drawn uniformly from corruption_names (empty: those marked training_default) at a
+// severity drawn from 1..corruption_max_severity; then, with probability grey_colour_mix_p,
+// colour_grey at a severity drawn from 1..5. Takes one number from rng when either probability is
+// > 0 and nothing otherwise; every other draw comes from a generator derived from it (stream
+// kTrainingCorruptionStream), never shared with the benchmark's corruption_rng.
+cv::Mat random_webcam_corruption(const cv::Mat& face, const AugmentOptions& o, AugmentRng& rng);
 
 // Contrast-limited adaptive histogram equalisation (cv::createCLAHE). Gray images directly; BGR
 // images on the L channel of Lab, so that colours keep their hue.

@@ -344,7 +344,8 @@ TEST(Loader, OptionsLoadFromTomlByFieldName) {
       "mode = \"eval\"\nbalanced = true\ncache_images = true\n"
       "[augment]\ncrop_padding = 2\nflip_p = 0.25\nrotation_degrees = 5.0\nscale_jitter = 0.05\n"
       "translate_jitter = 0.05\nbrightness = 0.1\ncontrast = 0.3\nnoise_sigma = 2.0\nclahe = true\n"
-      "clahe_clip_limit = 3.0\nclahe_tile = 4\nmixup_alpha = 0.4\nmixup_p = 0.3\ncutmix_alpha = 0.5\ncutmix_p = 0.2\n",
+      "clahe_clip_limit = 3.0\nclahe_tile = 4\nmixup_alpha = 0.4\nmixup_p = 0.3\ncutmix_alpha = 0.5\ncutmix_p = 0.2\n"
+      "corruption_p = 0.4\ncorruption_max_severity = 2\ncorruption_names = [\"jpeg\", \"low_light\"]\ngrey_colour_mix_p = 0.1\n",
       "recipe.toml");
   LoaderOptions lo;
   AugmentOptions ao;

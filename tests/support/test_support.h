@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "ferkit/build_paths.h"  // FERKIT_SOURCE_DIR, FERKIT_BINARY_DIR
+
 namespace ferkit::test {
 
 // A fresh directory under the build tree, removed at destruction.

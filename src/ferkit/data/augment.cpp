@@ -1,6 +1,7 @@
 // Per-sample augmentations on cv::Mat. OpenCV does the pixel work (warpAffine, copyMakeBorder,
 // flip, convertTo, CLAHE); the only hand-written loop is the Gaussian noise, because cv::randn
-// draws from OpenCV's own generator and the contract is one explicit, seedable AugmentRng.
+// draws from OpenCV's own generator and the contract is one explicit, seedable AugmentRng. The
+// webcam corruptions are those of `ferkit robust` (src/ferkit/robust/).
 #include "ferkit/augment.h"
 
 #include <cmath>
@@ -8,6 +9,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "ferkit/corruptions.h"
 #include "ferkit/error.h"
 
 namespace ferkit {
@@ -57,6 +59,16 @@ void validate(const AugmentOptions& o) {
   if (o.cutmix_alpha <= 0) throw Error("augment.cutmix_alpha", "a value > 0", std::to_string(o.cutmix_alpha));
   check_range("mixup_p", o.mixup_p, 0, 1);
   check_range("cutmix_p", o.cutmix_p, 0, 1);
+  check_range("corruption_p", o.corruption_p, 0, 1);
+  check_range("corruption_max_severity", o.corruption_max_severity, 1, kMaxSeverity);
+  for (const auto& name : o.corruption_names) {
+    try {
+      corruption_info(name);
+    } catch (const Error& e) {
+      throw Error(std::string("augment.corruption_names: ") + e.what());
+    }
+  }
+  check_range("grey_colour_mix_p", o.grey_colour_mix_p, 0, 1);
   if (o.mixup_p + o.cutmix_p > 1.0 + 1e-12)
     throw Error("augment.mixup_p + augment.cutmix_p", "at most 1 (a batch is mixed one way or the other)",
                 std::to_string(o.mixup_p + o.cutmix_p));
@@ -163,6 +175,26 @@ cv::Mat add_gaussian_noise(const cv::Mat& img, double sigma, AugmentRng& rng) {
   return out;
 }
 
+cv::Mat random_webcam_corruption(const cv::Mat& face, const AugmentOptions& o, AugmentRng& rng) {
+  if (o.corruption_p <= 0 && o.grey_colour_mix_p <= 0) return face;
+  AugmentRng own(derive_seed(rng(), 0, 0, kTrainingCorruptionStream));
+  cv::Mat out = face;
+  if (uniform(own, 0.0, 1.0) < o.corruption_p) {
+    std::vector<std::string> family = o.corruption_names;
+    if (family.empty())
+      for (const auto& c : corruptions())
+        if (c.training_default) family.push_back(c.name);
+    const auto pick = std::min(family.size() - 1, static_cast<size_t>(uniform(own, 0.0, static_cast<double>(family.size()))));
+    const int severity = std::min(o.corruption_max_severity, 1 + static_cast<int>(uniform(own, 0.0, o.corruption_max_severity)));
+    out = apply_corruption(family[pick], out, severity, own);
+  }
+  if (uniform(own, 0.0, 1.0) < o.grey_colour_mix_p) {
+    const int severity = std::min(kMaxSeverity, 1 + static_cast<int>(uniform(own, 0.0, kMaxSeverity)));
+    out = apply_corruption("colour_grey", out, severity, own);
+  }
+  return out;
+}
+
 cv::Mat apply_clahe(const cv::Mat& img, double clip_limit, int tile) {
   check_8bit(img, "apply_clahe");
   FERKIT_CHECK(img.channels() == 1 || img.channels() == 3,
@@ -187,9 +219,11 @@ cv::Mat apply_clahe(const cv::Mat& img, double clip_limit, int tile) {
 }
 
 cv::Mat augment_face(const cv::Mat& face, const InputSpec& input, const AugmentOptions& o, AugmentRng& rng) {
+  // The camera's damage first, on the decoded crop, as the robustness benchmark applies it.
+  const cv::Mat captured = random_webcam_corruption(face, o, rng);
   // resize_for_model holds the interpolation rule shared with evaluation; it returns RGB for
   // 3 channels, so turn it back to BGR for preprocess_face_into to convert once, as in evaluation.
-  cv::Mat m = resize_for_model(face, input);
+  cv::Mat m = resize_for_model(captured, input);
   if (input.channels == 3) {
     cv::Mat bgr;
     cv::cvtColor(m, bgr, cv::COLOR_RGB2BGR);
