@@ -7,6 +7,7 @@
 #include <map>
 
 #include "ferkit/ablation.h"
+#include "ferkit/build_paths.h"  // FERKIT_SOURCE_DIR
 #include "ferkit/console.h"
 #include "ferkit/error.h"
 #include "ferkit/options.h"
