@@ -104,8 +104,8 @@ TEST(DGeo, RecipeTermWeightsRampsAndNamesItsParts) {
   EXPECT_NEAR(mid[0].second.item<double>(), 0.5 * ramp * 2 * 0.2, 1e-9);
   EXPECT_NEAR(mid[1].second.item<double>(), 0.5 * ramp * 3 * margin, 1e-6);
   std::string e = test::error_of(
-      [&] { build_loss(nlohmann::json::parse(R"([{"name": "d_geo", "variance_classes": ["joy"]}])"), setup); });
-  EXPECT_NE(e.find("joy"), std::string::npos) << e;
+      [&] { build_loss(nlohmann::json::parse(R"([{"name": "d_geo", "variance_classes": ["glee"]}])"), setup); });
+  EXPECT_NE(e.find("glee"), std::string::npos) << e;
   e = test::error_of([&] { build_loss(nlohmann::json::parse(R"([{"name": "d_geo", "margin": -1}])"), setup); });
   EXPECT_NE(e.find("margin"), std::string::npos) << e;
 }

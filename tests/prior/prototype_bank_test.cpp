@@ -61,7 +61,9 @@ TEST(PrototypeBank, AlgorithmOneByHand) {
 }
 
 TEST(PrototypeBank, CentresBinningTiesAndGlobalFallback) {
-  EXPECT_EQ(bank_centres(5, 0.8), (std::vector<double>{-0.8, -0.4, 0.0, 0.4, 0.8}));
+  const std::vector<double> centres = bank_centres(5, 0.8), expected = {-0.8, -0.4, 0.0, 0.4, 0.8};
+  ASSERT_EQ(centres.size(), expected.size());
+  for (size_t j = 0; j < expected.size(); ++j) EXPECT_NEAR(centres[j], expected[j], 1e-15) << j;
   EXPECT_EQ(bank_centres(1, 0.8), (std::vector<double>{0.0}));
   EXPECT_EQ(nearest_centre(0.0, {-0.8, 0.8}), 0);  // exact tie: the lower index
   EXPECT_EQ(nearest_centre(1.0, bank_centres(5, 0.8)), 4);

@@ -38,10 +38,11 @@ TEST(Ridge, HandComputedOneFeature) {
   EXPECT_NEAR(m.weights.item<double>(), w, 1e-12);
   EXPECT_NEAR(m.intercept.item<double>(), 2.0, 1e-12);
   EXPECT_NEAR(m.predict(torch::tensor({{2.0}}, torch::kFloat64)).item<double>(), 2.0 + w * 2.0 * s, 1e-12);
-  // lambda 0 on exactly linear data recovers the line; a constant column is left alone (scale 1).
+  // A tiny lambda on exactly linear data recovers the line; a constant column is left alone (scale 1;
+  // it centres to zero, so lambda 0 would make the system singular).
   auto xl = torch::tensor({{0.0, 7.0}, {1.0, 7.0}, {2.0, 7.0}, {3.0, 7.0}}, torch::kFloat64);
-  RidgeModel exact = fit_ridge(xl, 3.0 * xl.select(1, 0) + 1.0, 0.0);
-  EXPECT_NEAR(exact.predict(torch::tensor({{10.0, 7.0}}, torch::kFloat64)).item<double>(), 31.0, 1e-9);
+  RidgeModel exact = fit_ridge(xl, 3.0 * xl.select(1, 0) + 1.0, 1e-9);
+  EXPECT_NEAR(exact.predict(torch::tensor({{10.0, 7.0}}, torch::kFloat64)).item<double>(), 31.0, 1e-6);  // shrinkage ~1e-9 relative
   EXPECT_THROW(fit_ridge(x, torch::zeros({2}), 1.0), Error);
   EXPECT_THROW(fit_ridge(x, y, -1.0), Error);
 }
