@@ -1,4 +1,5 @@
-// ferkit eeg synth|topomaps|info — synthetic DREAMER files, topographic maps, EDF/BDF headers.
+// ferkit eeg synth|topomaps|teacher|info — synthetic DREAMER files, topographic maps, the EEG teacher,
+// EDF/BDF headers.
 #include <iomanip>
 #include <iostream>
 
@@ -6,6 +7,7 @@
 #include "ferkit/console.h"
 #include "ferkit/eeg_edf.h"
 #include "ferkit/eeg_synthetic.h"
+#include "ferkit/eeg_teacher.h"
 #include "ferkit/eeg_topomap_job.h"
 
 namespace ferkit::cli {
@@ -99,6 +101,46 @@ void register_topomaps(CLI::App* eeg) {
   });
 }
 
+void register_teacher(CLI::App* eeg) {
+  auto o = std::make_shared<EegTeacherOptions>();
+  auto* cmd = eeg->add_subcommand(
+      "teacher",
+      "Train the EEG teacher: a small CNN on band-power topomaps [M, B, N, N] (B input channels = the bands present)\n"
+      "regressing valence and arousal (tanh outputs in [-1, 1]) with a 256-D penultimate feature, evaluated with\n"
+      "subject-independent K-fold cross-validation (each subject's maps in one fold only; no early stopping). Reports,\n"
+      "per fold and over folds, CCC and RMSE per dimension (mean, std and a 95% Student t interval), for the teacher\n"
+      "and two baselines: the training folds' mean rating, and ridge regression on the raw band powers (lambda by\n"
+      "inner leave-subjects-out CV). Writes DIR/metrics.json, DIR/fold-<k>.pt + .json (LibTorch archive + sidecar),\n"
+      "and DIR/features.npz: every map's penultimate feature from the model of the fold that held it out\n"
+      "(out-of-fold), with valence, arousal, subject and fold — the input of `ferkit prototypes build`.\n"
+      "Deterministic for a seed at a given thread count. See docs/prior.md.");
+  cmd->add_option("--topomaps", o->topomaps, "topomaps.npz from `ferkit eeg topomaps` (with valence and arousal)")
+      ->required();
+  cmd->add_option("--out", o->out, "Output folder")->required();
+  cmd->add_option("--folds", o->folds, "Leave-subjects-out folds K (2 <= K <= subjects)")->default_val(o->folds);
+  cmd->add_option("--loss", o->loss, "Training loss: mse, or ccc (1 - CCC averaged over valence and arousal)")
+      ->default_val(o->loss)
+      ->check(CLI::IsMember({"mse", "ccc"}));
+  cmd->add_option("--epochs", o->epochs, "Epochs per fold")->default_val(o->epochs);
+  cmd->add_option("--seed", o->seed, "Seed of folds, weights, batch order and dropout")->default_val(o->seed);
+  cmd->add_option("--threads", o->threads, "Torch threads")->default_val(o->threads);
+  cmd->add_option("--batch-size", o->batch_size, "Maps per step")->default_val(o->batch_size);
+  cmd->add_option("--lr", o->lr, "AdamW peak learning rate (cosine decay)")->default_val(o->lr);
+  cmd->add_option("--width", o->width, "Channels of the first conv block (then 2w, 4w, 8w)")->default_val(o->width);
+  cmd->footer(
+      "Examples:\n"
+      "  ferkit eeg topomaps --format bandpower --data ../shared/data/eeg/gameemo-bandpower/bandpower_windows_12s.csv \\\n"
+      "      --ratings ../shared/data/eeg/gameemo-bandpower/sam_scores.csv --out runs/gameemo-topomaps\n"
+      "  ferkit eeg teacher --topomaps runs/gameemo-topomaps/topomaps.npz --out runs/gameemo-teacher --folds 7 --loss ccc\n"
+      "  ferkit prototypes build --features runs/gameemo-teacher/features.npz --out runs/gameemo-bank/bank.npz");
+  cmd->callback([o] {
+    EegTeacherResult r = train_eeg_teacher(*o);
+    for (const auto& line : describe_teacher_metrics(r.metrics)) std::cout << line << "\n";
+    std::cout << "wrote " << (r.dir / "metrics.json").string() << ", " << r.features.string() << " and " << o->folds
+              << " fold models\n";
+  });
+}
+
 void register_info(CLI::App* eeg) {
   auto file = std::make_shared<std::string>();
   auto* cmd = eeg->add_subcommand(
@@ -129,10 +171,11 @@ void register_info(CLI::App* eeg) {
 
 void register_eeg_command(CLI::App& app) {
   auto* eeg =
-      app.add_subcommand("eeg", "EEG for the brain-informed prior: synthetic DREAMER files, topomaps, EDF/BDF headers");
+      app.add_subcommand("eeg", "EEG for the brain-informed prior: synthetic DREAMER files, topomaps, the EEG teacher, EDF/BDF headers");
   eeg->require_subcommand(1);
   register_synth(eeg);
   register_topomaps(eeg);
+  register_teacher(eeg);
   register_info(eeg);
 }
 

@@ -36,6 +36,8 @@ void register_all_commands(CLI::App& app) {
   register_artifacts_command(app);
   register_doctor_command(app);
   register_robust_command(app);
+  register_prototypes_command(app);
+  register_pipeline_command(app);
 }
 
 int run(const std::vector<std::string>& args) {

@@ -66,4 +66,32 @@ torch::Tensor arcface_logits(const torch::Tensor& cosine_logits, const torch::Te
 // at end.
 double arcface_margin_at(double progress_epochs, double margin, double warmup_epochs, double start, double end);
 
+// Proto-KD, the brain-informed prior (docs/prior.md): s_k = cos(f, p_k) against the K frozen bank
+// prototypes, q_stu = softmax(s / tau), loss = KL(q_pro || q_stu) = sum_k q_pro,k (log q_pro,k -
+// log q_stu,k), batch mean. The bank prior q_pro [K] (sums to 1) is the same for every sample;
+// features [B, D] and prototypes [K, D] are normalised here (cosine), the prototypes get no gradient.
+torch::Tensor proto_kd_loss(const torch::Tensor& features, const torch::Tensor& prototypes, const torch::Tensor& prior,
+                            double temperature);
+
+// D-Geo, the batch geometry of the student's features (docs/prior.md). Per class c present in the
+// batch: mu_c = the mean of its features; for a class with n_c >= 2 samples, sigma2_c = (1/n_c)
+// sum_i ||f_i - mu_c||^2 (the mean squared distance to mu_c). Absent classes are skipped everywhere
+// and one-sample classes in the variance, so nothing is ever NaN.
+//   variance = sum_{c in variance_classes, n_c >= 2} max(0, sigma2_c - variance_max)
+//   margin   = sum over unordered pairs {c, c'} of present classes (c < c') of
+//              max(0, m - ||mu_c - mu_c'||), ||d|| computed as sqrt(||d||^2 + 1e-12) (finite gradient
+//              when two means coincide)
+// Both unweighted; labels [B] int64 in [0, num_classes).
+struct DGeoParts {
+  torch::Tensor variance;       // scalar
+  torch::Tensor margin;         // scalar
+  int classes_present = 0;      // classes with at least one sample in the batch
+  int variance_classes_used = 0;  // variance classes with at least two samples
+};
+DGeoParts d_geo_loss(const torch::Tensor& features, const torch::Tensor& labels, const std::vector<int>& variance_classes,
+                     double variance_max, double margin, int num_classes = 8);
+// The cosine ramp: 0 for progress <= start, 1/2 (1 - cos(pi (progress - start) / (end - start)))
+// between, 1 for progress >= end (progress = epoch + epoch_fraction; end <= start: a step at start).
+double d_geo_ramp(double progress_epochs, double start, double end);
+
 }  // namespace ferkit

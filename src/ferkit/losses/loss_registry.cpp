@@ -19,6 +19,8 @@ const std::map<std::string, LossFactory>& registry() {
       {"dkd", make_dkd_term},
       {"multi_teacher", make_multi_teacher_term},
       {"negative", make_negative_term},
+      {"proto_kd", make_proto_kd_term},
+      {"d_geo", make_d_geo_term},
   };
   return table;
 }

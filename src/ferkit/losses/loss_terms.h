@@ -19,5 +19,7 @@ std::shared_ptr<LossTerm> make_dkd_term(const nlohmann::json& table, const std::
 std::shared_ptr<LossTerm> make_arcface_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
 std::shared_ptr<LossTerm> make_negative_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
 std::shared_ptr<LossTerm> make_multi_teacher_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
+std::shared_ptr<LossTerm> make_proto_kd_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
+std::shared_ptr<LossTerm> make_d_geo_term(const nlohmann::json& table, const std::string& where, const LossSetup& setup);
 
 }  // namespace ferkit
