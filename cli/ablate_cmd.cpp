@@ -12,8 +12,10 @@ void register_ablate_command(CLI::App& app) {
   auto recipe = std::make_shared<std::string>();
   auto overrides = std::make_shared<std::vector<std::string>>();
   auto dry = std::make_shared<bool>(false);
+  auto out = std::make_shared<std::string>();
   cmd->add_option("--recipe,-r", *recipe, "Ablation file (TOML: base recipe, seeds, [[arm]]s)")->required()->check(CLI::ExistingFile);
   cmd->add_option("overrides", *overrides, "key=value applied to every arm (epochs=10 ...)");
+  cmd->add_option("--out,-o", *out, "Directory of the runs and the summary (default: the file's, or runs/ablation-<name>)");
   cmd->add_flag("--dry-run", *dry, "Resolve every run's recipe (planned_config.json) without training");
   cmd->footer(
       "Each arm x seed trains into <out>/<arm>-s<seed> (reused when finished, resumed when interrupted);\n"
@@ -21,9 +23,12 @@ void register_ablate_command(CLI::App& app) {
       "into Markdown and LaTeX.\n\n"
       "Example:\n"
       "  ferkit ablate --recipe configs/ablation_kd.toml\n"
-      "  ferkit ablate --recipe configs/ablation_kd.toml epochs=5 --dry-run");
+      "  ferkit ablate --recipe configs/ablation_kd.toml epochs=5 --dry-run\n"
+      "  ferkit ablate --recipe configs/ablation_kd.toml epochs=1 data.limit_train=200 --out runs/smoke-ablation");
   cmd->callback([=] {
-    AblationResult r = run_ablation(read_ablation(*recipe, *overrides), *dry);
+    AblationSpec spec = read_ablation(*recipe, *overrides);
+    if (!out->empty()) spec.out = *out;  // a smoke run must not land where the real one is reused
+    AblationResult r = run_ablation(spec, *dry);
     std::cout << std::fixed << std::setprecision(4);
     for (const auto& a : r.summary["arms"]) {
       std::cout << a["name"].get<std::string>() << " " << a["label"].get<std::string>();

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "faceapi_fixtures.h"
+#include "ferkit/classifier.h"
 #include "ferkit/error.h"
 #include "ferkit/faceapi/faceapi_checkpoint.h"
 #include "ferkit/sha256.h"
@@ -62,6 +63,8 @@ TEST(ImportFaceapi, WritesCheckpointsSidecarsAndLicense) {
   EXPECT_EQ(e["absent_classes"], (nlohmann::json{"contempt"}));
   EXPECT_EQ(e["mean_rgb"].size(), 3u);
   EXPECT_NEAR(e["mean_rgb"][0].get<double>(), 122.782, 1e-4);
+  // Backend "auto" recognises the imported checkpoint by its sidecar's kind; a FerNet .pt stays libtorch.
+  EXPECT_EQ(open_classifier(out / "face_expression.pt", "auto")->info().backend, "faceapi");
 }
 
 TEST(ImportFaceapi, ErrorsNameTheMissingThing) {

@@ -155,6 +155,10 @@ TEST_F(DistillationPipeline, AblationDryRunResolvesEveryArmAndSeed) {
       EXPECT_EQ(cfg["epochs"], 1);
       EXPECT_EQ(cfg["loss"][0]["name"], std::string(arm) == "B0" ? "ce" : "focal");
     }
+  // --out sends the runs elsewhere (a smoke run must not be reused as the real one).
+  auto cli = test::run_cli({"ablate", "--recipe", file.string(), "--dry-run", "--out", (dir_->path() / "elsewhere").string()});
+  ASSERT_EQ(cli.status, 0) << cli.err;
+  EXPECT_TRUE(std::filesystem::exists(dir_->path() / "elsewhere/B1-s1/planned_config.json"));
   test::write_text(file, "name = \"t\"\nbase = \"missing.toml\"\n[[arm]]\nname = \"B0\"\n");
   EXPECT_THROW(read_ablation(file), Error);
 }

@@ -8,6 +8,7 @@
 #include <opencv2/core.hpp>
 
 #include "ferkit/error.h"
+#include "ferkit/faceapi/faceapi_sidecar.h"
 #include "ferkit/options.h"
 
 namespace ferkit {
@@ -88,7 +89,8 @@ std::vector<std::string> classifier_backends() {
 std::unique_ptr<Classifier> open_classifier(const std::filesystem::path& model, const std::string& backend) {
   ensure_builtin_backends();
   std::string name = backend;
-  if (name == "auto") name = model.extension() == ".onnx" ? "opencv" : "libtorch";
+  if (name == "auto")  // by file kind; a face-api import says so in its sidecar ("kind": "faceapi")
+    name = model.extension() == ".onnx" ? "opencv" : faceapi::is_faceapi_sidecar(model) ? "faceapi" : "libtorch";
   ClassifierFactory f;
   {
     std::lock_guard<std::mutex> lock(backends_mutex());
