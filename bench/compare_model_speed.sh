@@ -25,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "compare_model_speed.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
-BENCH="$BUILD/bench/ferkit_model_speed_bench"
+BENCH="$BUILD/bin/ferkit_model_speed_bench"
 [[ -x "$BENCH" ]] || { echo "compare_model_speed.sh: $BENCH is not built (cmake --build $BUILD --target ferkit_model_speed_bench)" >&2; exit 1; }
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT

@@ -9,7 +9,7 @@
 #   build/bin/ferkit eval --model model.onnx --format ferplus --data ../shared/data/ferplus \
 #       --split valid --out /tmp/eval-onnx
 #   /usr/bin/python3 bench/onnx_accuracy.py /tmp/eval-onnx/predictions.csv model.onnx model-int8.onnx \
-#       [--threads 2] [--batch 64]
+#       --data ../shared/data/ferplus [--threads 2] [--batch 64]
 #
 # Needs /usr/bin/python3 with onnx, numpy and PIL, node and onnxruntime-node
 # ($FERKIT_CACHE/npm/node_modules/onnxruntime-node). Timing here is per batch of --batch faces
@@ -71,17 +71,19 @@ def run_ort(model, x, threads, batch, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    ap = argparse.ArgumentParser(description="Accuracy of exported ONNX models in onnxruntime-node on the faces of a ferkit eval run")
     ap.add_argument("predictions", help="predictions.csv of a `ferkit eval --out DIR` run")
     ap.add_argument("models", nargs="+", help="ONNX models written by `ferkit export`")
+    ap.add_argument("--data", default="", help="dataset root the predictions' paths are relative to")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=64)
     a = ap.parse_args()
     with open(a.predictions) as f:
         rows = list(csv.DictReader(f))
-    paths = [r["path"] for r in rows]
+    paths = [os.path.join(a.data, r["path"]) for r in rows]
     labels = np.array([CLASSES.index(r["true_label"]) for r in rows])
-    reference = np.array([CLASSES.index(r["predicted"]) if r["predicted"] in CLASSES else -1 for r in rows])
+    # ferkit eval's prediction: the argmax of its 8 probabilities.
+    reference = np.array([int(np.argmax([float(r["p_" + c]) for c in CLASSES])) for r in rows])
     print(f"{len(rows)} faces from {a.predictions}; `ferkit eval` accuracy (its backend): "
           f"{np.mean(reference == labels):.4f}")
     first = None

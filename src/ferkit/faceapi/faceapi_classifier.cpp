@@ -36,7 +36,9 @@ class FaceapiClassifier : public Classifier {
 
   std::vector<ClassLogits> logits(const std::vector<cv::Mat>& faces) override {
     if (faces.empty()) return {};
-    if (opt_.threads > 0) torch::set_num_threads(opt_.threads);
+    // Only on a change: set_num_threads rebuilds the OpenMP pool, and doing it on every call made a
+    // 2-thread batch-1 inference take 10 ms instead of 1.4 ms here.
+    if (opt_.threads > 0 && torch::get_num_threads() != opt_.threads) torch::set_num_threads(opt_.threads);
     const int64_t n = static_cast<int64_t>(faces.size()), s = spec_.size;
     torch::Tensor x = torch::empty({n, 3, s, s});
     for (int64_t i = 0; i < n; ++i) {

@@ -32,7 +32,9 @@ class LibtorchClassifier : public Classifier {
 
   std::vector<ClassLogits> logits(const std::vector<cv::Mat>& faces) override {
     if (faces.empty()) return {};
-    if (options_.threads > 0) torch::set_num_threads(options_.threads);
+    // Only on a change: set_num_threads rebuilds the OpenMP pool, and doing it on every call made a
+    // 2-thread batch-1 inference take 10 ms instead of 1.4 ms here.
+    if (options_.threads > 0 && torch::get_num_threads() != options_.threads) torch::set_num_threads(options_.threads);
     const InputSpec& in = info_.input;
     const int64_t n = static_cast<int64_t>(faces.size());
     torch::Tensor batch = torch::empty({n, in.channels, in.size, in.size});
