@@ -11,7 +11,9 @@
 
 namespace ferkit::html {
 
-std::string escape(const std::string& text) {
+namespace {
+// &, < and > always; quotes too when the text may land inside an attribute value.
+std::string escape_chars(const std::string& text, bool quotes) {
   std::string out;
   out.reserve(text.size());
   for (char ch : text) {
@@ -19,28 +21,19 @@ std::string escape(const std::string& text) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '"': out += quotes ? "&quot;" : "\""; break;
+      case '\'': out += quotes ? "&#39;" : "'"; break;
       default: out += ch;
     }
   }
   return out;
 }
+}  // namespace
 
-std::string escape_text(const std::string& text) {
-  // Element content only needs &, < and > escaped; quotes stay readable (and searchable) in <pre>.
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
+std::string escape(const std::string& text) { return escape_chars(text, true); }
+
+// Element content: quotes stay readable (and searchable) in <pre>.
+std::string escape_text(const std::string& text) { return escape_chars(text, false); }
 
 std::string base64(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
