@@ -1,7 +1,7 @@
 // Live pipeline speed: milliseconds per stage and end-to-end frames per second on a 640x480 video
 // with one face (built here from face-api's demo/sample1.jpg: a slow pan and zoom), detection every
 // N frames with optical-flow tracking in between. The classifier is a ScriptedClassifier (no model
-// cost) until the real backends land; the backends are compared separately.
+// cost): `ferkit bench live` runs the same clip with the real backends.
 //
 //   FERKIT_CACHE=/work/main/.cache OMP_NUM_THREADS=1 build/bench/ferkit_live_bench --benchmark_min_time=0.05
 #include <benchmark/benchmark.h>
@@ -21,6 +21,7 @@
 #include "ferkit/live/face_enhancer.h"
 #include "ferkit/live/face_tracker.h"
 #include "ferkit/live/frame_source.h"
+#include "ferkit/live/live_benchmark.h"
 #include "ferkit/live/live_pipeline.h"
 #include "ferkit/live/scripted_classifier.h"
 
@@ -44,19 +45,9 @@ const BenchVideo& bench_video() {
   static BenchVideo v = [] {
     BenchVideo b;
     const auto photo = cache_dir() / "npm" / "face-api" / "demo" / "sample1.jpg";
-    cv::Mat img = cv::imread(photo.string());
-    if (img.empty()) return b;
-    cv::resize(img, img, cv::Size(1280, img.rows * 1280 / img.cols), 0, 0, cv::INTER_AREA);
+    if (!std::filesystem::exists(photo)) return b;
     b.file = std::filesystem::temp_directory_path() / "ferkit_live_bench.mp4";
-    cv::VideoWriter w(b.file.string(), cv::VideoWriter::fourcc('m', 'p', '4', 'v'), 30.0, cv::Size(640, 480));
-    for (int i = 0; i < 60; ++i) {
-      const double u = i / 59.0, s = 1.4 + 0.1 * u, x0 = 60 + 40 * u, y0 = 150 + 20 * u;
-      const cv::Mat m = (cv::Mat_<double>(2, 3) << s, 0, -s * x0, 0, s, -s * y0);
-      cv::Mat frame;
-      cv::warpAffine(img, frame, m, cv::Size(640, 480), cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-      w.write(frame);
-    }
-    w.release();
+    ferkit::write_webcam_bench_clip(photo, b.file, 60);
     ferkit::FrameSourceOptions o;
     o.source = b.file.string();
     ferkit::FrameSource src(o);

@@ -29,6 +29,7 @@ void register_doctor_command(CLI::App& app);
 void register_robust_command(CLI::App& app);
 void register_prototypes_command(CLI::App& app);
 void register_pipeline_command(CLI::App& app);
+void register_bench_command(CLI::App& app);
 
 // Registers every subcommand on app (the order is the order of `ferkit --help`).
 void register_all_commands(CLI::App& app);

@@ -38,6 +38,7 @@ void register_all_commands(CLI::App& app) {
   register_robust_command(app);
   register_prototypes_command(app);
   register_pipeline_command(app);
+  register_bench_command(app);
 }
 
 int run(const std::vector<std::string>& args) {
