@@ -22,6 +22,17 @@ class LiveBenchmark : public ::testing::Test {
     spec.architecture = "mobilenetv3_small_48";
     ckpt_ = test::random_checkpoint(dir_, "m", spec);
   }
+  // A short run on the clip written from face-api's sample1.jpg, dlib without upsampling.
+  LiveBenchmarkOptions short_run(int frames, int repeats) const {
+    LiveBenchmarkOptions o;
+    o.model = ckpt_;
+    o.photo = test::face_api_photo(1);
+    o.work_dir = dir_ / "work";
+    o.clip_frames = frames;
+    o.repeats = repeats;
+    o.upsample = {0};
+    return o;
+  }
   test::TempDir dir_{"live-bench"};
   std::filesystem::path ckpt_;
 };
@@ -49,14 +60,8 @@ TEST_F(LiveBenchmark, ClipIsWebcamSizedWithOneLargeFace) {
 
 TEST_F(LiveBenchmark, RowsPerBackendAndUpsampleWithConsistentColumns) {
   FERKIT_REQUIRE_FACE_API();
-  LiveBenchmarkOptions o;
-  o.model = ckpt_;
-  o.photo = test::face_api_photo(1);
-  o.work_dir = dir_ / "work";
-  o.clip_frames = 6;
-  o.repeats = 3;
+  LiveBenchmarkOptions o = short_run(6, 3);
   o.threads = 1;
-  o.upsample = {0};
   o.backends = {"libtorch", "opencv"};
   const auto rows = run_live_benchmark(o);
   ASSERT_EQ(rows.size(), 2u);
@@ -114,13 +119,7 @@ TEST_F(LiveBenchmark, BadInputIsAnErrorNamingIt) {
 
 TEST_F(LiveBenchmark, UnknownBackendIsRefused) {
   FERKIT_REQUIRE_FACE_API();
-  LiveBenchmarkOptions o;
-  o.model = ckpt_;
-  o.photo = test::face_api_photo(1);
-  o.work_dir = dir_ / "work";
-  o.clip_frames = 2;
-  o.repeats = 1;
-  o.upsample = {0};
+  LiveBenchmarkOptions o = short_run(2, 1);
   o.backends = {"tensorrt"};
   try {
     run_live_benchmark(o);

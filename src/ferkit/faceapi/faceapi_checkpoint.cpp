@@ -17,6 +17,7 @@
 #include "ferkit/sidecar.h"
 #include "ferkit/version.h"
 #include "ferkit/models/atomic_file.h"
+#include "ferkit/models/checkpoint_weights.h"
 
 namespace ferkit::faceapi {
 namespace {
@@ -28,12 +29,6 @@ std::string utc_now_iso8601() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-std::vector<char> read_bytes(const std::filesystem::path& file, const std::string& what) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(file.string(), what, "no such file");
-  return std::vector<char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -76,7 +71,7 @@ FaceapiModel load_faceapi_manifest(const std::filesystem::path& manifest) {
   Sha256 digest;
   for (const auto& g : m.groups)
     for (const auto& shard : g.shards) {
-      const std::vector<char> b = read_bytes(shard, "a weights shard listed in " + manifest.string());
+      const std::vector<char> b = models::read_file_bytes(shard, "a weights shard listed in " + manifest.string());
       digest.update(b.data(), b.size());
     }
   out.sidecar.upstream_sha256 = digest.hex();
@@ -107,24 +102,7 @@ FaceapiModel load_faceapi_model(const std::filesystem::path& path, const std::st
   FaceapiModel m;
   m.sidecar = read_faceapi_sidecar(path);
   check_architecture(m, expected_architecture, paths.sidecar);
-  const std::vector<char> bytes = read_bytes(paths.weights, "the weights named by " + paths.sidecar.string());
-  const std::string digest = sha256_hex(bytes.data(), bytes.size());
-  if (!m.sidecar.weights_sha256.empty() && digest != m.sidecar.weights_sha256)
-    throw Error(paths.weights.string(), "SHA-256 " + m.sidecar.weights_sha256 + " recorded in " + paths.sidecar.filename().string(),
-                digest + " (weights and sidecar are from different saves)");
-  c10::IValue value;
-  try {
-    value = torch::pickle_load(bytes);
-  } catch (const c10::Error& e) {
-    throw Error(paths.weights.string(), "a pickled {name: tensor} dict", e.what_without_backtrace());
-  }
-  if (!value.isGenericDict()) throw Error(paths.weights.string(), "a dict of tensors", value.tagKind());
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& kv : value.toGenericDict()) {
-    if (!kv.key().isString() || !kv.value().isTensor())
-      throw Error(paths.weights.string(), "string keys and tensor values", kv.key().tagKind() + " -> " + kv.value().tagKind());
-    tensors[kv.key().toStringRef()] = kv.value().toTensor();
-  }
+  const auto tensors = models::read_checkpoint_tensors(paths, m.sidecar.weights_sha256, "the weights");
   m.net = create_network(m.sidecar.architecture);
   load_named_tensors(*m.net, tensors, paths.weights.string() + " (" + m.sidecar.architecture + ")");
   m.net->eval();

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ferkit/error.h"
+#include "ferkit/run_dir.h"
 #include "ferkit/options.h"
 #include "ferkit/sidecar.h"
 #include "ferkit/taxonomy.h"
@@ -96,16 +97,8 @@ void validate_faceapi_sidecar(const FaceapiSidecar& s, const std::string& where)
 
 FaceapiSidecar read_faceapi_sidecar(const std::filesystem::path& checkpoint) {
   const auto file = checkpoint_paths(checkpoint).sidecar;
-  std::ifstream in(file);
-  if (!in) throw Error(file.string(), "the sidecar of an imported face-api network (JSON next to the weights)", "no such file");
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(file.string(), "valid JSON", e.what());
-  }
+  if (!std::filesystem::exists(file)) throw Error(file.string(), "the sidecar of an imported face-api network (JSON next to the weights)", "no such file");
+  const nlohmann::json j = read_json_file(file);
   if (!j.is_object()) throw Error(file.string(), "a JSON object (face-api sidecar)", j.type_name());
   FaceapiSidecar s;
   try {

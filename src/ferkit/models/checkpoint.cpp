@@ -17,6 +17,7 @@
 #include "ferkit/sha256.h"
 #include "ferkit/version.h"
 #include "ferkit/models/atomic_file.h"
+#include "ferkit/models/checkpoint_weights.h"
 
 namespace ferkit {
 namespace {
@@ -44,13 +45,42 @@ std::vector<std::pair<std::string, torch::Tensor>> named_state(torch::nn::Module
   return out;
 }
 
-std::vector<char> read_bytes(const std::filesystem::path& file, const std::string& what) {
+}  // namespace
+
+namespace models {
+
+std::vector<char> read_file_bytes(const std::filesystem::path& file, const std::string& what) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw Error(file.string(), what, "no such file");
   return std::vector<char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-}  // namespace
+std::map<std::string, torch::Tensor> read_checkpoint_tensors(const CheckpointPaths& paths, const std::string& expected_sha256,
+                                                             const std::string& what) {
+  const std::vector<char> bytes = read_file_bytes(paths.weights, what + " named by " + paths.sidecar.string());
+  const std::string digest = sha256_hex(bytes.data(), bytes.size());
+  if (!expected_sha256.empty() && digest != expected_sha256) {
+    throw Error(paths.weights.string(), "SHA-256 " + expected_sha256 + " recorded in " + paths.sidecar.filename().string(),
+                digest + " (weights and sidecar are from different saves)");
+  }
+  c10::IValue value;
+  try {
+    value = torch::pickle_load(bytes);
+  } catch (const c10::Error& e) {
+    throw Error(paths.weights.string(), "a pickled {name: tensor} dict (torch::pickle_save / torch.save)", e.what_without_backtrace());
+  }
+  if (!value.isGenericDict()) throw Error(paths.weights.string(), "a dict of tensors", value.tagKind());
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& kv : value.toGenericDict()) {
+    if (!kv.key().isString() || !kv.value().isTensor()) {
+      throw Error(paths.weights.string(), "string keys and tensor values", kv.key().tagKind() + " -> " + kv.value().tagKind());
+    }
+    tensors[kv.key().toStringRef()] = kv.value().toTensor();
+  }
+  return tensors;
+}
+
+}  // namespace models
 
 void load_named_tensors(torch::nn::Module& module, const std::map<std::string, torch::Tensor>& tensors,
                         const std::string& where, bool allow_missing, std::map<std::string, int>* unused) {
@@ -99,26 +129,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& checkpoint) {
   const CheckpointPaths paths = checkpoint_paths(checkpoint);
   Checkpoint ck;
   ck.sidecar = read_sidecar(checkpoint);
-  const std::vector<char> bytes = read_bytes(paths.weights, "the checkpoint weights named by " + paths.sidecar.string());
-  const std::string digest = sha256_hex(bytes.data(), bytes.size());
-  if (!ck.sidecar.weights_sha256.empty() && digest != ck.sidecar.weights_sha256) {
-    throw Error(paths.weights.string(), "SHA-256 " + ck.sidecar.weights_sha256 + " recorded in " + paths.sidecar.filename().string(),
-                digest + " (weights and sidecar are from different saves)");
-  }
-  c10::IValue value;
-  try {
-    value = torch::pickle_load(bytes);
-  } catch (const c10::Error& e) {
-    throw Error(paths.weights.string(), "a pickled {name: tensor} dict (torch::pickle_save / torch.save)", e.what_without_backtrace());
-  }
-  if (!value.isGenericDict()) throw Error(paths.weights.string(), "a dict of tensors", value.tagKind());
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& kv : value.toGenericDict()) {
-    if (!kv.key().isString() || !kv.value().isTensor()) {
-      throw Error(paths.weights.string(), "string keys and tensor values", kv.key().tagKind() + " -> " + kv.value().tagKind());
-    }
-    tensors[kv.key().toStringRef()] = kv.value().toTensor();
-  }
+  const auto tensors = models::read_checkpoint_tensors(paths, ck.sidecar.weights_sha256, "the checkpoint weights");
   ck.net = create_model(ck.sidecar.model);
   load_named_tensors(*ck.net, tensors, paths.weights.string() + " (architecture " + ck.sidecar.model.architecture + " from " +
                                            paths.sidecar.filename().string() + ")");

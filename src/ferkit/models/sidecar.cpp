@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ferkit/error.h"
+#include "ferkit/run_dir.h"
 #include "ferkit/options.h"
 #include "ferkit/taxonomy.h"
 #include "ferkit/models/atomic_file.h"
@@ -91,16 +92,8 @@ void validate_sidecar(const Sidecar& s, const std::string& where) {
 
 Sidecar read_sidecar(const std::filesystem::path& checkpoint) {
   const auto file = checkpoint_paths(checkpoint).sidecar;
-  std::ifstream in(file);
-  if (!in) throw Error(file.string(), "the checkpoint sidecar (JSON next to the weights)", "no such file");
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(file.string(), "valid JSON", e.what());
-  }
+  if (!std::filesystem::exists(file)) throw Error(file.string(), "the checkpoint sidecar (JSON next to the weights)", "no such file");
+  const nlohmann::json j = read_json_file(file);
   return sidecar_from_json(j, file.string());
 }
 
