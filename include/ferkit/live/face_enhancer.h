@@ -35,7 +35,6 @@ class FaceEnhancer {
 
  private:
   EnhancerOptions opt_;
-  cv::Ptr<cv::CLAHE> clahe_;
 };
 
 }  // namespace ferkit

@@ -11,7 +11,6 @@ FaceEnhancer::FaceEnhancer(const EnhancerOptions& options) : opt_(options) {
   FERKIT_CHECK(opt_.blur_sigma >= 0, "enhance.blur_sigma must be >= 0, got " << opt_.blur_sigma);
   FERKIT_CHECK(opt_.clahe_clip > 0, "enhance.clahe_clip must be > 0, got " << opt_.clahe_clip);
   FERKIT_CHECK(opt_.clahe_tiles >= 1, "enhance.clahe_tiles must be >= 1, got " << opt_.clahe_tiles);
-  if (opt_.clahe) clahe_ = cv::createCLAHE(opt_.clahe_clip, cv::Size(opt_.clahe_tiles, opt_.clahe_tiles));
 }
 
 cv::Mat FaceEnhancer::apply(const cv::Mat& crop) const {
@@ -25,9 +24,12 @@ cv::Mat FaceEnhancer::apply(const cv::Mat& crop) const {
     out = blurred;
   }
   if (!opt_.clahe) return out.data == crop.data ? crop.clone() : out;
+  // cv::CLAHE keeps work buffers, so one shared instance is a data race when several threads enhance
+  // faces at once (ferkit robust --preprocess does); a per-call instance costs microseconds.
+  const cv::Ptr<cv::CLAHE> clahe = cv::createCLAHE(opt_.clahe_clip, cv::Size(opt_.clahe_tiles, opt_.clahe_tiles));
   if (out.channels() == 1) {
     cv::Mat eq;
-    clahe_->apply(out, eq);
+    clahe->apply(out, eq);
     return eq;
   }
   cv::Mat lab;
@@ -35,7 +37,7 @@ cv::Mat FaceEnhancer::apply(const cv::Mat& crop) const {
   std::vector<cv::Mat> ch;
   cv::split(lab, ch);
   cv::Mat l;
-  clahe_->apply(ch[0], l);
+  clahe->apply(ch[0], l);
   ch[0] = l;
   cv::merge(ch, lab);
   cv::Mat bgr;
