@@ -29,6 +29,13 @@
 //   set_epoch(). Invalid options throw from the constructor naming the field.
 // - The Dataset must outlive the loader (it is read, not copied). next() is called from one
 //   thread. Workers start at set_epoch()/the first next() and prefetch up to `prefetch` batches.
+// - Sharding (data-parallel training, ferkit/distributed.h): after shard(r, w) every planned batch
+//   is a global batch of w * batch_size samples drawn as above (the order depends only on the
+//   seed, never on the rank), and this loader yields part r of it: shard_range(n, r, w), so the w
+//   ranks together see each global batch exactly once, without overlap. The last short batch of n
+//   samples is split the same way (parts differ by at most one sample; a part may be empty when
+//   n < w). batches_per_epoch/samples_per_epoch/dropped_per_epoch count global batches and samples.
+//   Batch mixing (mixup/cutmix) pairs samples within a rank's part only.
 #pragma once
 
 #include <cstdint>
@@ -82,6 +89,7 @@ struct Batch {
   torch::Tensor mix_partner;  // [B] int64 row of the partner in this batch (itself = not mixed)
   int64_t batch_index = 0;    // position in the epoch
   int64_t epoch = 0;
+  int64_t global_size = 0;    // samples of this batch over all ranks (= size() unless sharded)
   int64_t size() const { return indices.defined() ? indices.size(0) : 0; }
 };
 
@@ -97,6 +105,9 @@ class DataLoader {
   DataLoader(const DataLoader&) = delete;
   DataLoader& operator=(const DataLoader&) = delete;
 
+  // Data-parallel sharding (see the contract); call before the first set_epoch()/next().
+  // Throws an Error unless 0 <= rank < world_size.
+  void shard(int rank, int world_size);
   // Starts epoch e from its first batch (abandoning any batches of the current epoch).
   void set_epoch(int64_t epoch);
   // The next batch of the current epoch; false when the epoch is over. Rethrows a worker's error.

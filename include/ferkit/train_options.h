@@ -86,6 +86,9 @@ struct TrainOptions {
   double ema_decay = 0.999;           // EMA decay per step
   std::string select_metric = "macro_f1";  // validation metric for the best checkpoint: macro_f1 | acc
   int64_t max_steps_per_epoch = 0;    // > 0: cut epochs short (smoke tests; reported)
+  bool freeze_batchnorm = false;      // BatchNorm uses running statistics in training (rank-independent)
+  std::string device = "cpu";         // cpu | cuda | cuda:N (CUDA builds; "cuda" = cuda:LOCAL_RANK per rank)
+  bool amp = false;                   // CUDA: float16 autocast forward + dynamic loss scaling
   DataSourceOptions data;
   ModelSpec model;
   LoaderOptions loader;
@@ -103,6 +106,9 @@ struct TrainOptions {
     v("ema_decay", ema_decay, "EMA decay per step");
     v("select_metric", select_metric, "validation metric of the best checkpoint (macro_f1 | acc)");
     v("max_steps_per_epoch", max_steps_per_epoch, "> 0: cut epochs short (smoke tests)");
+    v("freeze_batchnorm", freeze_batchnorm, "BatchNorm uses its running statistics in training");
+    v("device", device, "cpu | cuda | cuda:N (CUDA builds)");
+    v("amp", amp, "CUDA: float16 autocast + dynamic loss scaling");
     v("data", data, "training and validation data");
     v("model", model, "architecture and input");
     v("loader", loader, "batching and decoding");

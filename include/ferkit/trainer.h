@@ -11,6 +11,10 @@
 // one. Resuming (TrainControl::resume) continues from the last checkpoint and gives the same
 // metrics as an uninterrupted run: the data order, augmentation and dropout of an epoch depend
 // only on (seed, epoch), and the optimiser and EMA states are restored.
+//
+// Data-parallel (TrainControl::distributed, `ferkit train --nproc N`): every rank joins a c10d
+// process group, takes its part of each global batch and averages gradients before the step;
+// rank 0 validates and writes the run directory while the others wait (docs/distributed.md).
 #pragma once
 
 #include <filesystem>
@@ -19,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ferkit/distributed.h"
 #include "ferkit/train_options.h"
 
 namespace ferkit {
@@ -41,6 +46,9 @@ struct TrainControl {
   bool resume = false;          // continue the run in the run directory from last.pt
   int stop_after_epochs = 0;    // > 0: stop after this many epochs in this call (tests, time boxes)
   std::string command;          // invoking command line, recorded in run.json
+  // Data-parallel rank (world_size > 1): loader.batch_size is per rank, the global batch is
+  // world_size times larger; only rank 0 writes the run directory (docs/distributed.md).
+  DistributedOptions distributed;
 };
 
 struct TrainResult {

@@ -44,7 +44,6 @@ void make_identity_memory(MemoryMlp& m, double beta) {
   for (auto& w : m.weight) w.normal_(0, 2);
   for (auto& b : m.bias) b.normal_(0, 1);
   m.out_weight.zero_();
-  m.out_bias.zero_();
 }
 
 class DeepMomentumTest : public ::testing::Test {
@@ -230,6 +229,32 @@ TEST_F(DeepMomentumTest, LocalModeLearnsTheMemoryFirstOrder) {
   auto after = dm.memory().parameters();
   for (size_t i = 0; i < after.size(); ++i) moved += (after[i] - before[i]).abs().sum().item<double>();
   EXPECT_GT(moved, 0.0);
+}
+
+// M_phi(0) = 0 for any memory: an element whose gradient (and so momentum) stays zero must not move,
+// even on the AdamW base, which divides the memory's output by sqrt(v_hat) + eps per element.
+TEST_F(DeepMomentumTest, ZeroGradientElementsStayPutWithAnyMemory) {
+  torch::manual_seed(5);
+  for (const std::string base : {"sgd", "adamw"}) {
+    torch::Tensor p = torch::randn({4, 6}).requires_grad_(true);
+    const torch::Tensor start = p.detach().clone();
+    const torch::Tensor live = torch::rand({4, 6}) < 0.5;  // elements that get a gradient
+    DeepMomentumOptions o;
+    o.base = base;
+    o.memory_training = "none";
+    DeepMomentum dm(std::vector<torch::Tensor>{p}, o, 0.01, 0.9);
+    {
+      torch::NoGradGuard g;  // a memory far from momentum: every weight and bias non-zero
+      for (auto& t : dm.memory().parameters()) t.normal_(0, 1);
+    }
+    for (int step = 0; step < 3; ++step) {
+      p.mutable_grad() = torch::randn({4, 6}) * live.to(torch::kFloat);
+      dm.step();
+    }
+    const torch::Tensor moved = (p.detach() - start).abs();
+    EXPECT_EQ(moved.masked_select(~live).max().item<double>(), 0.0) << base;
+    EXPECT_GT(moved.masked_select(live).min().item<double>(), 0.0) << base;
+  }
 }
 
 TEST_F(DeepMomentumTest, BadSettingsAreErrors) {

@@ -15,6 +15,7 @@
 #include <opencv2/core.hpp>
 
 #include "ferkit/balanced_sampler.h"
+#include "ferkit/distributed.h"
 #include "ferkit/error.h"
 #include "ferkit/mixing.h"
 #include "ferkit/model.h"
@@ -51,6 +52,7 @@ struct DataLoader::State {
   int64_t vote_width = 0;  // V when every sample has V votes, else 0
   std::unique_ptr<ClassBalancedSampler> sampler;
   int64_t batches_per_epoch = 0, samples_per_epoch = 0, dropped_per_epoch = 0;
+  int shard_rank = 0, shard_count = 1;  // data-parallel part of every global batch
 
   // Decoded (and CLAHE'd) crops when cache_images; striped locks guard the slots.
   std::vector<cv::Mat> cache;
@@ -78,6 +80,7 @@ struct DataLoader::State {
   Batch produce(const EpochPlan& plan, int64_t b);
   std::shared_ptr<const EpochPlan> make_plan(int64_t epoch) const;
   void worker_loop();
+  void size_epoch();
   int64_t window() const { return std::max<int64_t>(options.prefetch, std::max(options.threads, 1)); }
 };
 
@@ -106,12 +109,15 @@ cv::Mat DataLoader::State::decode(int64_t index) {
 }
 
 Batch DataLoader::State::produce(const EpochPlan& plan, int64_t b) {
-  const int64_t begin = plan.offsets[static_cast<size_t>(b)], end = plan.offsets[static_cast<size_t>(b) + 1];
+  const int64_t global_begin = plan.offsets[static_cast<size_t>(b)];
+  const ShardRange part = shard_range(plan.offsets[static_cast<size_t>(b) + 1] - global_begin, shard_rank, shard_count);
+  const int64_t begin = global_begin + part.begin, end = global_begin + part.end;
   const int64_t n = end - begin;
   const int64_t per = static_cast<int64_t>(input.channels) * input.size * input.size;
   Batch out;
   out.epoch = plan.epoch;
   out.batch_index = b;
+  out.global_size = plan.offsets[static_cast<size_t>(b) + 1] - global_begin;
   out.images = torch::empty({n, input.channels, input.size, input.size}, torch::kFloat32);
   out.targets = torch::empty({n, kNumClasses}, torch::kFloat32);
   out.labels = torch::empty({n}, torch::kLong);
@@ -154,10 +160,10 @@ Batch DataLoader::State::produce(const EpochPlan& plan, int64_t b) {
 std::shared_ptr<const EpochPlan> DataLoader::State::make_plan(int64_t epoch) const {
   auto plan = std::make_shared<EpochPlan>();
   plan->epoch = epoch;
-  const int64_t bs = options.batch_size;
+  const int64_t bs = static_cast<int64_t>(options.batch_size) * shard_count;  // a global batch
   AugmentRng rng(derive_seed(static_cast<uint64_t>(options.seed), static_cast<uint64_t>(epoch), 0, 1));
   if (sampler) {
-    auto batches = sampler->epoch(batches_per_epoch, options.batch_size, rng);
+    auto batches = sampler->epoch(batches_per_epoch, bs, rng);
     plan->offsets.push_back(0);
     for (const auto& batch : batches) {
       plan->order.insert(plan->order.end(), batch.begin(), batch.end());
@@ -202,6 +208,21 @@ void DataLoader::State::worker_loop() {
   }
 }
 
+// Epoch sizes from the global batch (batch_size x shard_count).
+void DataLoader::State::size_epoch() {
+  const int64_t n = static_cast<int64_t>(dataset.samples.size());
+  const int64_t bs = static_cast<int64_t>(options.batch_size) * shard_count;
+  batches_per_epoch = options.drop_last ? n / bs : (n + bs - 1) / bs;
+  if (sampler) {
+    batches_per_epoch = std::max<int64_t>(batches_per_epoch, 1);
+    samples_per_epoch = batches_per_epoch * bs;  // full batches drawn with replacement
+    dropped_per_epoch = 0;
+  } else {
+    samples_per_epoch = options.drop_last ? batches_per_epoch * bs : n;
+    dropped_per_epoch = n - samples_per_epoch;
+  }
+}
+
 DataLoader::DataLoader(const Dataset& dataset, const ModelSpec& model, const LoaderOptions& options,
                        const AugmentOptions& augment)
     : DataLoader(dataset, input_of(model), options, augment) {}
@@ -237,18 +258,8 @@ DataLoader::DataLoader(const Dataset& dataset, const InputSpec& input, const Loa
   }
   st.vote_width = same ? static_cast<int64_t>(v) : 0;
 
-  const int64_t n = static_cast<int64_t>(dataset.samples.size());
-  const int64_t bs = o.batch_size;
-  st.batches_per_epoch = o.drop_last ? n / bs : (n + bs - 1) / bs;
-  if (o.balanced) {
-    st.sampler = std::make_unique<ClassBalancedSampler>(labels);
-    st.batches_per_epoch = std::max<int64_t>(st.batches_per_epoch, 1);
-    st.samples_per_epoch = st.batches_per_epoch * bs;  // full batches drawn with replacement
-    st.dropped_per_epoch = 0;
-  } else {
-    st.samples_per_epoch = o.drop_last ? st.batches_per_epoch * bs : n;
-    st.dropped_per_epoch = n - st.samples_per_epoch;
-  }
+  if (o.balanced) st.sampler = std::make_unique<ClassBalancedSampler>(labels);
+  st.size_epoch();
   if (o.cache_images) st.cache.resize(dataset.samples.size());
   for (int t = 0; t < o.threads; ++t) st.workers.emplace_back([&st] { st.worker_loop(); });
 }
@@ -260,6 +271,16 @@ DataLoader::~DataLoader() {
   }
   state_->work_cv.notify_all();
   for (auto& w : state_->workers) w.join();
+}
+
+void DataLoader::shard(int rank, int world_size) {
+  State& st = *state_;
+  if (world_size < 1 || rank < 0 || rank >= world_size)
+    throw Error("loader shard", "0 <= rank < world_size", "rank " + std::to_string(rank) + " of " + std::to_string(world_size));
+  if (st.plan) throw Error("loader shard", "a call before the first set_epoch()/next()", "a loader already started");
+  st.shard_rank = rank;
+  st.shard_count = world_size;
+  st.size_epoch();
 }
 
 void DataLoader::set_epoch(int64_t epoch) {

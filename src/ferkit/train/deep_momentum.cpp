@@ -18,16 +18,25 @@ std::vector<torch::Tensor> MemoryMlp::parameters() const {
     p.push_back(bias[l]);
   }
   p.push_back(out_weight);
-  p.push_back(out_bias);
   return p;
 }
 
+// The tanh path is shifted by its value at x = 0 so that M(0) = 0: a zero gradient with zero
+// momentum must not move a parameter. With an output bias (or the uncorrected tanh(b_l)) the
+// memory added a constant s * c to every element, and the AdamW base divides that by
+// sqrt(v_hat) + eps per element: elements with near-zero gradients took huge steps, and the
+// first ablation runs (3 epochs, FERPlus) never left the majority class.
 torch::Tensor MemoryMlp::forward(const torch::Tensor& x) const {
   const auto dt = x.scalar_type();
   torch::Tensor out = x.matmul(skip.to(dt));
   torch::Tensor h = x;
-  for (size_t l = 0; l < weight.size(); ++l) h = torch::tanh(torch::addmm(bias[l].to(dt), h, weight[l].to(dt).t()));
-  return out + h.matmul(out_weight.to(dt)) + out_bias.to(dt);
+  torch::Tensor h0 = torch::zeros({1, x.size(1)}, x.options());
+  for (size_t l = 0; l < weight.size(); ++l) {
+    const torch::Tensor w = weight[l].to(dt).t(), b = bias[l].to(dt);
+    h = torch::tanh(torch::addmm(b, h, w));
+    h0 = torch::tanh(torch::addmm(b, h0, w));
+  }
+  return out + (h - h0).matmul(out_weight.to(dt));
 }
 
 int64_t MemoryMlp::numel() const {
@@ -120,7 +129,6 @@ DeepMomentum::DeepMomentum(std::vector<torch::optim::OptimizerParamGroup> groups
     in = o_.hidden;
   }
   memory_.out_weight = torch::zeros({o_.hidden}, opts);
-  memory_.out_bias = torch::zeros({1}, opts);
   for (auto& t : memory_.parameters()) t.set_requires_grad(true);
   memory_opt_ = std::make_unique<torch::optim::Adam>(memory_.parameters(), torch::optim::AdamOptions(std::max(o_.memory_lr, 1e-30)));
 }

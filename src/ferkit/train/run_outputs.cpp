@@ -51,7 +51,7 @@ void RunOutputs::save_last(FerNet& net, torch::optim::Optimizer& opt, WeightEma*
                                        {"best_metric", state.best_metric}});
 }
 
-TrainState RunOutputs::restore(FerNet& net, torch::optim::Optimizer& opt, WeightEma* ema) {
+TrainState RunOutputs::restore(FerNet& net, torch::optim::Optimizer& opt, WeightEma* ema, torch::Device device) {
   nlohmann::json j = run_.read_json("train_state.json");
   TrainState s;
   s.next_epoch = j.at("next_epoch").get<int>();
@@ -66,10 +66,10 @@ TrainState RunOutputs::restore(FerNet& net, torch::optim::Optimizer& opt, Weight
     auto bsrc = last.net->named_buffers();
     for (auto& b : net->named_buffers()) b.value().copy_(bsrc[b.key()]);
   }
-  torch::load(opt, (run_ / "last_optimizer.pt").string());
+  torch::load(opt, (run_ / "last_optimizer.pt").string(), device);
   if (ema) {
     torch::serialize::InputArchive ar;
-    ar.load_from((run_ / "last_ema.pt").string());
+    ar.load_from((run_ / "last_ema.pt").string(), device);
     for (auto& [name, t] : ema->shadow()) {
       torch::Tensor v;
       if (!ar.try_read(name, v)) throw Error((run_ / "last_ema.pt").string(), "EMA weights for " + name, "none");

@@ -32,7 +32,8 @@ class RunOutputs {
   void save_best(FerNet& net, const nlohmann::json& row);
   // last.pt + last.json, last_optimizer.pt, last_ema.pt, train_state.json — all a resume needs.
   void save_last(FerNet& net, torch::optim::Optimizer& opt, WeightEma* ema, const TrainState& state);
-  TrainState restore(FerNet& net, torch::optim::Optimizer& opt, WeightEma* ema);
+  // Optimiser and EMA states are loaded onto device (where the net trains).
+  TrainState restore(FerNet& net, torch::optim::Optimizer& opt, WeightEma* ema, torch::Device device = torch::kCPU);
   // Evaluates best.pt on valid: metrics.json (with bootstrap intervals), predictions.csv and the
   // pictures (confusion matrices, reliability diagram, training curves). Returns metrics.json.
   nlohmann::json final_evaluation(const Dataset& valid, const std::string& valid_fingerprint);

@@ -8,11 +8,13 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "ferkit/checkpoint.h"
 #include "ferkit/console.h"
 #include "ferkit/deep_momentum.h"
 #include "ferkit/error.h"
+#include "ferkit/grad_scaler.h"
 #include "ferkit/loss_term.h"
 #include "ferkit/manifest.h"
 #include "ferkit/metrics.h"
@@ -21,8 +23,10 @@
 #include "ferkit/readers.h"
 #include "ferkit/run_dir.h"
 #include "ferkit/sha256.h"
+#include "ferkit/train/distributed_training.h"
 #include "ferkit/train/run_outputs.h"
 #include "ferkit/train/teacher_set.h"
+#include "ferkit/train/training_device.h"
 #include "ferkit/version.h"
 #include "ferkit/weight_ema.h"
 
@@ -118,6 +122,10 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
   FERKIT_CHECK(o.select_metric == "macro_f1" || o.select_metric == "acc",
                "recipe: select_metric must be macro_f1 or acc, got '" << o.select_metric << "'");
   torch::set_num_threads(o.threads);
+  const torch::Device device = training_device(o.device, o.amp, control.distributed);
+  std::unique_ptr<DataParallelGroup> group;
+  if (control.distributed.enabled()) group = DataParallelGroup::connect(control.distributed, o.device);
+  const bool root = !group || group->is_root();  // only rank 0 writes the run directory
 
   // --- data ---------------------------------------------------------------------------------
   Dataset train = read_split(o.data.format, o.data.path, o.data.train_split, o.data.label_mode, "train");
@@ -135,31 +143,45 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
 
   // --- run directory ------------------------------------------------------------------------
   const std::filesystem::path dir = o.out.empty() ? std::filesystem::path("runs") / o.name : std::filesystem::path(o.out);
-  RunDir run = RunDir::create(dir, control.resume, control.command);
+  std::optional<RunDir> run_opt;
+  if (root) run_opt = RunDir::create(dir, control.resume, control.command);
   const nlohmann::json resolved = recipe.resolved();
-  if (control.resume) {
-    nlohmann::json before = run.read_json("config.json");
-    nlohmann::json a = before, b = resolved;
-    for (auto* j : {&a, &b}) {
-      j->erase("epochs");
-      j->erase("threads");
-      (*j)["loader"].erase("threads");
+  if (root) {
+    RunDir& run = *run_opt;
+    if (control.resume) {
+      nlohmann::json before = run.read_json("config.json");
+      nlohmann::json a = before, b = resolved;
+      for (auto* j : {&a, &b}) {
+        j->erase("epochs");
+        j->erase("threads");
+        (*j)["loader"].erase("threads");
+      }
+      FERKIT_CHECK(a == b, dir.string() << "/config.json: --resume needs the same recipe as the interrupted run "
+                                            "(only epochs and threads may change)");
     }
-    FERKIT_CHECK(a == b, dir.string() << "/config.json: --resume needs the same recipe as the interrupted run "
-                                          "(only epochs and threads may change)");
+    run.write_json("config.json", resolved);
+    nlohmann::json switches = result_switches(recipe);
+    if (group) switches["world_size"] = group->world_size();  // the global batch is world_size x batch_size
+    run.write_json("fingerprint.json", {{"train_dataset", train_manifest.fingerprint()},
+                                        {"valid_dataset", valid_manifest.fingerprint()},
+                                        {"switches", switches},
+                                        {"switches_sha256", sha256_hex(switches.dump())}});
+    run.write_json("dataset.json", {{"train", dataset_summary(train, train_manifest)},
+                                    {"valid", dataset_summary(valid, valid_manifest)}});
+    if (group) run.write_json("distributed.json", {{"world_size", group->world_size()},
+                                                   {"batch_size_per_rank", o.loader.batch_size},
+                                                   {"global_batch_size", o.loader.batch_size * group->world_size()}});
   }
-  run.write_json("config.json", resolved);
-  nlohmann::json switches = result_switches(recipe);
-  run.write_json("fingerprint.json", {{"train_dataset", train_manifest.fingerprint()},
-                                      {"valid_dataset", valid_manifest.fingerprint()},
-                                      {"switches", switches},
-                                      {"switches_sha256", sha256_hex(switches.dump())}});
-  run.write_json("dataset.json", {{"train", dataset_summary(train, train_manifest)},
-                                  {"valid", dataset_summary(valid, valid_manifest)}});
 
   // --- model, loss, teachers ----------------------------------------------------------------
   torch::manual_seed(static_cast<uint64_t>(o.seed));
   FerNet net = create_model(o.model);
+  if (!device.is_cpu()) {
+    FERKIT_CHECK(recipe.teachers.empty(), "recipe: [[teacher]] runs on the CPU; device = \"" << o.device
+                                                                                           << "\" with teachers is not supported yet");
+    net->to(device);
+    module_to_channels_last(*net);
+  }
   LossSetup setup;
   setup.class_counts = train.class_counts();
   setup.num_epochs = o.epochs;
@@ -178,13 +200,14 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
   lo.seed = o.seed;
   lo.mode = "train";
   DataLoader loader(train, o.model, lo, o.augment);
+  if (group) loader.shard(group->rank(), group->world_size());
   int64_t steps_per_epoch = loader.batches_per_epoch();
   if (o.max_steps_per_epoch > 0) steps_per_epoch = std::min(steps_per_epoch, o.max_steps_per_epoch);
   if (loader.dropped_per_epoch() > 0)
     info("drop_last leaves out " + std::to_string(loader.dropped_per_epoch()) + " samples per epoch");
   if (o.max_steps_per_epoch > 0 && steps_per_epoch < loader.batches_per_epoch())
     warn("max_steps_per_epoch = " + std::to_string(o.max_steps_per_epoch) + ": each epoch sees " +
-         std::to_string(steps_per_epoch * lo.batch_size) + " of " + std::to_string(train.samples.size()) + " samples");
+         std::to_string(steps_per_epoch * lo.batch_size * (group ? group->world_size() : 1)) + " of " + std::to_string(train.samples.size()) + " samples");
 
   const bool adamw = o.optim.name == "adamw";
   const bool deep_momentum = o.optim.name == "deep_momentum";
@@ -202,9 +225,13 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
   std::unique_ptr<WeightEma> ema;
   if (o.ema) ema = std::make_unique<WeightEma>(*net, o.ema_decay);
 
-  RunOutputs outputs(run, o, train_manifest.fingerprint());
+  std::optional<RunOutputs> outputs;
+  if (root) outputs.emplace(*run_opt, o, train_manifest.fingerprint());
   TrainState state;
-  if (control.resume) state = outputs.restore(net, *opt, ema.get());
+  if (control.resume && root) state = outputs->restore(net, *opt, ema.get(), device);
+  if (group) share_training_state(*group, net, *opt, ema.get(), state, device);
+  GradScaler scaler(GradScalerOptions{o.amp});  // identity unless amp
+  const std::vector<torch::Tensor> params = net->parameters();
 
   // --- epochs -------------------------------------------------------------------------------
   TrainResult result;
@@ -215,6 +242,7 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
     torch::manual_seed(static_cast<uint64_t>(o.seed) * 1000003ull + static_cast<uint64_t>(epoch));
     loader.set_epoch(epoch);
     net->train();
+    if (o.freeze_batchnorm) freeze_batchnorm(*net);
     std::map<std::string, double> term_sums;
     double loss_sum = 0;
     int64_t seen = 0, correct = 0, steps = 0;
@@ -224,6 +252,20 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
     while (steps < steps_per_epoch && loader.next(batch)) {
       const double lr = schedule.at(state.step);
       set_lr(*opt, lr);
+      if (group) exit_if_fault_injected(group->rank(), state.step);
+      if (batch.size() == 0) {  // this rank's part of a last short batch is empty: zero gradients
+        opt->zero_grad();
+        group->average_gradients(params, 0.0);
+        if (scaler.unscale(params) && o.optim.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, o.optim.grad_clip);
+        const bool stepped = scaler.step(*opt, params);
+        scaler.update();
+        if (ema && stepped) ema->update(*net);
+        ++steps;
+        ++state.step;
+        continue;
+      }
+      batch_to_device(batch, device);
+      std::optional<AutocastScope> autocast(std::in_place, o.amp);
       LossBatch lb;
       lb.student = net->forward(batch.images);
       lb.targets = batch.targets;
@@ -237,14 +279,17 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
       lb.epoch_fraction = static_cast<double>(steps) / static_cast<double>(steps_per_epoch);
       LossTerms terms = loss.forward(lb);
       torch::Tensor total = sum_terms(terms);
+      autocast.reset();
       FERKIT_CHECK(std::isfinite(total.item<double>()),
                    "epoch " << epoch + 1 << " step " << steps + 1 << ": the loss is not finite (" << total.item<double>()
                             << "); lower schedule.lr or check the data");
       opt->zero_grad();
-      total.backward();
-      if (o.optim.grad_clip > 0) torch::nn::utils::clip_grad_norm_(net->parameters(), o.optim.grad_clip);
-      opt->step();
-      if (ema) ema->update(*net);
+      scaler.scale(total).backward();
+      if (group) group->average_gradients(params, static_cast<double>(batch.size()) / static_cast<double>(batch.global_size));
+      if (scaler.unscale(params) && o.optim.grad_clip > 0) torch::nn::utils::clip_grad_norm_(params, o.optim.grad_clip);
+      const bool stepped = scaler.step(*opt, params);  // false: an AMP overflow, the step is skipped
+      scaler.update();
+      if (ema && stepped) ema->update(*net);
       const int64_t b = batch.size();
       for (const auto& [name, t] : terms) term_sums[name] += t.item<double>() * b;
       loss_sum += total.item<double>() * b;
@@ -258,7 +303,18 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
       bar.set_postfix(post);
     }
     bar.finish();
+    if (group) reduce_epoch_sums(*group, loss_sum, seen, correct, term_sums);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::string epoch_tag = "epoch " + std::to_string(epoch + 1);
+    if (!root) {  // rank 0 validates and writes checkpoints; the others wait for it
+      group->wait_for_root(epoch_tag);
+      state.next_epoch = epoch + 1;
+      ++epochs_this_call;
+      if (control.stop_after_epochs > 0 && epochs_this_call >= control.stop_after_epochs && epoch + 1 < o.epochs)
+        return result;
+      continue;
+    }
+    if (!device.is_cpu()) net->to(torch::kCPU);  // validation and checkpoints on the CPU
 
     nlohmann::json raw_valid;
     if (ema) {
@@ -285,13 +341,15 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
       state.best_epoch = epoch + 1;
     }
     row["best"] = best;
-    outputs.log_epoch(row);
+    outputs->log_epoch(row);
     info("epoch " + std::to_string(epoch + 1) + ": valid acc " + std::to_string(row["valid_acc"].get<double>()) +
          " macro-F1 " + std::to_string(row["valid_macro_f1"].get<double>()) + (best ? "  (best)" : ""));
-    if (best) outputs.save_best(net, row);
+    if (best) outputs->save_best(net, row);
     if (ema) ema->swap_into(*net);  // back to the raw weights to continue training
     state.next_epoch = epoch + 1;
-    outputs.save_last(net, *opt, ema.get(), state);
+    outputs->save_last(net, *opt, ema.get(), state);
+    if (!device.is_cpu()) net->to(device);
+    if (group) group->release(epoch_tag);
     ++epochs_this_call;
     if (control.stop_after_epochs > 0 && epochs_this_call >= control.stop_after_epochs && epoch + 1 < o.epochs) {
       result.best_epoch = state.best_epoch;
@@ -302,8 +360,9 @@ TrainResult train_model(const Recipe& recipe, const TrainControl& control) {
 
   result.best_epoch = state.best_epoch;
   result.best_metric = state.best_metric;
-  result.final_metrics = outputs.final_evaluation(valid, valid_manifest.fingerprint());
   result.finished = true;
+  if (!root) return result;  // rank 0 evaluates the best checkpoint
+  result.final_metrics = outputs->final_evaluation(valid, valid_manifest.fingerprint());
   return result;
 }
 
