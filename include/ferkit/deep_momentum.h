@@ -8,8 +8,10 @@
 // Per element of every parameter (one MLP shared by all of them), with s = RMS of (g_t, m_{t-1})
 // over the tensor (so the memory sees unit-scale inputs):
 //   x_t = (g_t / s, m_{t-1} / s [, sqrt(v_hat_t) / s])
-//   m_t = s * M_phi(x_t),   M_phi(x) = a . x + w_out . (h_D(x) - h_D(0)),  h_l = tanh(W_l h_{l-1} + b_l), h_0 = x
-//   (M_phi(0) = 0 for every phi: zero gradient and zero momentum never move a parameter)
+//   m_t = clip(s * M_phi(x_t), +-(|g_t| + beta1 |m_{t-1}|)),
+//   M_phi(x) = a . x + w_out . h_D(x),  h_l = tanh(W_l h_{l-1}), h_0 = x   (no biases)
+//   (odd: M_phi(-x) = -M_phi(x), M_phi(0) = 0; the clip, `envelope`, keeps any phi from compounding
+//   its own momentum beyond what classical momentum reaches)
 //   sgd:   theta -= lr * m_t                               (weight decay added to g_t, as torch's SGD)
 //   adamw: theta *= 1 - lr * wd;  theta -= lr * (1 - beta1) / (1 - beta1^t) * m_t / (sqrt(v_hat_t) + eps)
 // Initialised with a = (1, beta1, 0) and w_out = 0, the memory *is* classical momentum
@@ -44,9 +46,8 @@ namespace ferkit {
 // The element-wise memory M_phi: [N, inputs] -> [N].
 struct MemoryMlp {
   torch::Tensor skip;                 // a [inputs]: the linear path
-  std::vector<torch::Tensor> weight;  // W_l [hidden, in]
-  std::vector<torch::Tensor> bias;    // b_l [hidden]
-  torch::Tensor out_weight;           // w_out [hidden]; no output bias: M_phi(0) = 0 by construction
+  std::vector<torch::Tensor> weight;  // W_l [hidden, in]; no biases anywhere: M_phi is odd
+  torch::Tensor out_weight;           // w_out [hidden]
   std::vector<torch::Tensor> parameters() const;
   torch::Tensor forward(const torch::Tensor& x) const;
   int64_t numel() const;

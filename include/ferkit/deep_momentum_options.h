@@ -18,6 +18,7 @@ struct DeepMomentumOptions {
   int depth = 1;                          // hidden layers of the memory MLP (>= 1)
   bool second_moment = false;             // also feed sqrt(v_t) (the second moment) to the memory
   double memory_lr = 1e-3;                // Adam step size of the memory's own weights
+  bool envelope = true;                   // clip the update element-wise to |g_t| + beta1 |m_{t-1}| (classical momentum's reach)
   int meta_every = 1;                     // meta: one meta-gradient step every k optimiser steps
   int accumulate_steps = 1;               // gradient accumulation: one update per n step() calls
   std::vector<int64_t> head_every;        // multi-frequency head: block i of the head updated every head_every[i] steps ([] = all every step)
@@ -30,6 +31,7 @@ struct DeepMomentumOptions {
     v("depth", depth, "hidden layers of the memory MLP (>= 1)");
     v("second_moment", second_moment, "feed sqrt(v_t) to the memory as a third input");
     v("memory_lr", memory_lr, "Adam step size of the memory's weights");
+    v("envelope", envelope, "clip each update element to |g| + beta1 |m| (what classical momentum can reach)");
     v("meta_every", meta_every, "meta: a meta-gradient step every k optimiser steps");
     v("accumulate_steps", accumulate_steps, "gradient accumulation: one update per n steps");
     v("head_every", head_every, "multi-frequency head: update period of each head block, in steps");

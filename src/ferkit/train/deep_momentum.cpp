@@ -13,30 +13,21 @@ namespace ferkit {
 
 std::vector<torch::Tensor> MemoryMlp::parameters() const {
   std::vector<torch::Tensor> p{skip};
-  for (size_t l = 0; l < weight.size(); ++l) {
-    p.push_back(weight[l]);
-    p.push_back(bias[l]);
-  }
+  for (const auto& w : weight) p.push_back(w);
   p.push_back(out_weight);
   return p;
 }
 
-// The tanh path is shifted by its value at x = 0 so that M(0) = 0: a zero gradient with zero
-// momentum must not move a parameter. With an output bias (or the uncorrected tanh(b_l)) the
-// memory added a constant s * c to every element, and the AdamW base divides that by
-// sqrt(v_hat) + eps per element: elements with near-zero gradients took huge steps, and the
-// first ablation runs (3 epochs, FERPlus) never left the majority class.
+// The memory is odd, M(-x) = -M(x): flipping the sign of the gradient stream flips the update,
+// as for every momentum method, and M(0) = 0, so a zero gradient with zero momentum never moves
+// a parameter. tanh layers without biases and no output bias give that at no cost. The first
+// version had biases: it could learn an even part, a push of one sign whatever the gradient,
+// which the AdamW base divides by sqrt(v_hat) + eps element by element.
 torch::Tensor MemoryMlp::forward(const torch::Tensor& x) const {
   const auto dt = x.scalar_type();
-  torch::Tensor out = x.matmul(skip.to(dt));
   torch::Tensor h = x;
-  torch::Tensor h0 = torch::zeros({1, x.size(1)}, x.options());
-  for (size_t l = 0; l < weight.size(); ++l) {
-    const torch::Tensor w = weight[l].to(dt).t(), b = bias[l].to(dt);
-    h = torch::tanh(torch::addmm(b, h, w));
-    h0 = torch::tanh(torch::addmm(b, h0, w));
-  }
-  return out + (h - h0).matmul(out_weight.to(dt));
+  for (const auto& w : weight) h = torch::tanh(h.matmul(w.to(dt).t()));
+  return x.matmul(skip.to(dt)) + h.matmul(out_weight.to(dt));
 }
 
 int64_t MemoryMlp::numel() const {
@@ -50,6 +41,7 @@ struct DeepMomentum::Slot {
   torch::Tensor x_prev;     // memory inputs of the last update [N, inputs] (local/meta)
   torch::Tensor s_prev;     // their scale
   torch::Tensor f_prev;     // d(theta)/d(m) factor of the last update (meta; 1 for sgd)
+  torch::Tensor clip_prev;  // elements of the last update held at the envelope (no meta-gradient)
   double lr_prev = 0;
   bool updated_last = false;
   int64_t every = 1;        // update period in step() calls (accumulation x head frequency)
@@ -125,7 +117,6 @@ DeepMomentum::DeepMomentum(std::vector<torch::optim::OptimizerParamGroup> groups
   int64_t in = inputs;
   for (int l = 0; l < o_.depth; ++l) {
     memory_.weight.push_back(torch::randn({o_.hidden, in}, opts) / std::sqrt(static_cast<double>(in)));
-    memory_.bias.push_back(torch::zeros({o_.hidden}, opts));
     in = o_.hidden;
   }
   memory_.out_weight = torch::zeros({o_.hidden}, opts);
@@ -156,6 +147,7 @@ void DeepMomentum::learn_memory() {
       torch::Tensor grad = p.grad().detach().reshape({-1});
       torch::Tensor out = memory_.forward(s.x_prev);  // one tensor at a time: the graph is [N, hidden]
       if (meta) {
+        if (s.clip_prev.defined()) out = torch::where(s.clip_prev, out.detach(), out);  // constant there
         // theta_t = theta_{t-1} - lr f (s M(x)): dL/dphi = (dtheta_t/dphi)^T grad L(theta_t).
         torch::Tensor dtheta = -s.lr_prev * s.f_prev * s.s_prev * out;
         dtheta.backward(grad.to(dtheta.dtype()));
@@ -224,6 +216,15 @@ torch::Tensor DeepMomentum::step(LossClosure closure) {
         torch::Tensor x = torch::stack(cols, 1);
         if (mem_dtype != torch::kFloat && p.is_cuda()) x = x.to(mem_dtype);
         torch::Tensor u = (memory_.forward(x).to(p.dtype()) * scale).reshape(p.sizes());
+        torch::Tensor clipped;
+        if (o_.envelope) {
+          // Classical momentum's reach: |g| + beta1 |m|. Inside it the memory is free (direction,
+          // shrinkage, sign); beyond it a memory can compound its own momentum. The meta memory
+          // learned a momentum gain above 1 and diverged on a toy problem without this.
+          const torch::Tensor bound = g.abs() + beta1_ * s.m.abs();
+          clipped = (u.abs() > bound).reshape({-1});
+          u = torch::max(torch::min(u, bound), -bound);
+        }
         s.m.copy_(u);
         torch::Tensor f;
         if (adamw) {
@@ -238,6 +239,7 @@ torch::Tensor DeepMomentum::step(LossClosure closure) {
           s.s_prev = scale;
           s.f_prev = adamw ? f.reshape({-1}) : torch::ones({1}, p.options());
           s.lr_prev = go.lr;
+          s.clip_prev = clipped;
         }
         s.updated_last = true;
       }
