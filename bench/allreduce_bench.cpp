@@ -22,18 +22,6 @@ namespace {
 
 constexpr int kIterations = 10;
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 std::vector<torch::Tensor> resnet18_gradients() {
   ferkit::ModelSpec spec;
   spec.architecture = "resnet18";
@@ -51,7 +39,7 @@ std::vector<torch::Tensor> resnet18_gradients() {
 
 void allreduce(benchmark::State& state, double bucket_mb) {
   at::set_num_threads(1);
-  const int port = free_port();
+  const int port = ferkit::free_local_port();
   auto make = [&](int rank) {
     ferkit::DistributedOptions o;
     o.master_port = port;

@@ -117,6 +117,10 @@ void exit_if_fault_injected(int rank, int64_t step);
 
 // Starts nproc local ranks of `program args...` (master_port 0 picks a free port), supervises
 // them and returns 0 when all exit with 0. A failure stops the rest and throws (see above).
+// A loopback port the kernel considers free right now (bound to port 0, then released); the
+// launcher's default rendezvous port, and what tests and benchmarks use for theirs.
+int free_local_port();
+
 int launch_local_ranks(const std::string& program, const std::vector<std::string>& args, int nproc,
                        const DistributedOptions& base);
 

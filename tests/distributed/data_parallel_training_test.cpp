@@ -29,18 +29,6 @@ namespace {
 const std::filesystem::path kExe = std::filesystem::path(FERKIT_BINARY_DIR) / "bin" / "ferkit";
 const std::filesystem::path kRecipe = std::filesystem::path(FERKIT_SOURCE_DIR) / "configs" / "smoke.toml";
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 std::vector<std::string> equal_recipe() {
   return {"threads=1", "loader.threads=1", "freeze_batchnorm=true", "model.dropout=0", "optim.name=sgd",
           "schedule.lr=0.05", "data.limit_train=61", "epochs=2"};
@@ -135,7 +123,7 @@ TEST_F(DataParallelTraining, ADyingRankEndsTheRunNamingItLongBeforeTheTimeout) {
 TEST_F(DataParallelTraining, WithoutTheLauncherTheSurvivorFailsNamingTheCollective) {
   // Two ranks started by hand (as on two machines); rank 1 dies at step 2, rank 0 must stop alone.
   test::TempDir dir("ddp_peer");
-  const std::string port = std::to_string(free_port());
+  const std::string port = std::to_string(free_local_port());
   std::string common = "cd " + std::string(FERKIT_SOURCE_DIR) +
                        " && export OMP_NUM_THREADS=1 MASTER_ADDR=127.0.0.1 MASTER_PORT=" + port +
                        " WORLD_SIZE=2 FERKIT_FAULT_EXIT_RANK=1 FERKIT_FAULT_EXIT_STEP=2; ";

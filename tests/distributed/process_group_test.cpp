@@ -17,21 +17,9 @@
 namespace ferkit {
 namespace {
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 // Runs body(rank, group) on `world` threads; rethrows the first failure.
 void run_ranks(int world, const std::function<void(int, DataParallelGroup&)>& body, double bucket_mb = 25) {
-  const int port = free_port();
+  const int port = free_local_port();
   std::vector<std::thread> threads;
   std::vector<std::exception_ptr> errors(static_cast<size_t>(world));
   for (int r = 0; r < world; ++r)
@@ -157,7 +145,7 @@ TEST(DistributedOptions, ReadsTorchLauncherVariablesAndNamesBadOnes) {
 
 TEST(DataParallelGroup, RendezvousWithoutRankZeroFailsWithinTheTimeout) {
   DistributedOptions o;
-  o.master_port = free_port();  // nobody listens there
+  o.master_port = free_local_port();  // nobody listens there
   o.rank = 1;
   o.world_size = 2;
   o.timeout_s = 1.5;

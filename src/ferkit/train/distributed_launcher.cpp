@@ -20,6 +20,17 @@
 namespace ferkit {
 namespace {
 
+std::string describe_status(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    return "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
+  }
+  return "ended with wait status " + std::to_string(status);
+}
+
+}  // namespace
+
 // A port the kernel considers free right now (bound to port 0, then released).
 int free_local_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -38,17 +49,6 @@ int free_local_port() {
   ::close(fd);
   return ntohs(a.sin_port);
 }
-
-std::string describe_status(int status) {
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    return "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
-  }
-  return "ended with wait status " + std::to_string(status);
-}
-
-}  // namespace
 
 int launch_local_ranks(const std::string& program, const std::vector<std::string>& args, int nproc,
                        const DistributedOptions& base) {
